@@ -1,0 +1,113 @@
+"""Reject bad answers before cookiecutter writes anything.
+
+Cookiecutter renders this file with the answers, runs it inside the new project
+directory and deletes that directory when it exits non-zero. The checks are plain
+functions of the answers so that the template's tests can import and call them.
+"""
+
+import json
+import keyword
+import re
+import sys
+
+STORAGE_PROVIDERS = ("filesystem",)
+
+# Names the generated project imports or creates: a project called one of these
+# would shadow it as soon as the project directory is on sys.path.
+RESERVED_NAMES = frozenset(
+    {
+        "config",
+        "django",
+        "environ",
+        "gunicorn",
+        "manage",
+        "psycopg",
+        "pytest",
+        "static",
+        "templates",
+        "test",
+        "tests",
+        "uploads",
+        "whitenoise",
+    }
+)
+
+SLUG_RE = re.compile(r"[a-z_][a-z0-9_]*")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+DOMAIN_RE = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def check_slug(slug):
+    if not SLUG_RE.fullmatch(slug):
+        return (
+            f"project_slug {slug!r} is not a lowercase Python identifier: use lowercase "
+            "letters, digits and underscores, not starting with a digit (e.g. 'my_project')."
+        )
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        return f"project_slug {slug!r} is a Python keyword: choose another name."
+    if slug in RESERVED_NAMES or slug in sys.stdlib_module_names:
+        return (
+            f"project_slug {slug!r} would shadow the module {slug!r} that the project "
+            "imports: choose another name (e.g. 'my_project')."
+        )
+    return None
+
+
+def check_email(email):
+    if not EMAIL_RE.fullmatch(email):
+        return f"email {email!r} is not an email address: expected something like 'you@example.com'."
+    return None
+
+
+def check_domain(domain):
+    if not DOMAIN_RE.fullmatch(domain):
+        return (
+            f"domain_name {domain!r} is not a domain name: give the bare host, "
+            "lowercase, without scheme, port or path (e.g. 'example.com')."
+        )
+    return None
+
+
+def check_choices(answers):
+    errors = []
+    if answers["storage_provider"] not in STORAGE_PROVIDERS:
+        allowed = ", ".join(STORAGE_PROVIDERS)
+        errors.append(
+            f"storage_provider {answers['storage_provider']!r} is not offered: choose one of {allowed}."
+        )
+    for flag in ("use_heroku", "use_docker"):
+        if not isinstance(answers[flag], bool):
+            errors.append(f"{flag} {answers[flag]!r} is not a yes/no answer: use true or false.")
+    return errors
+
+
+def validate(answers):
+    """Return one message per bad answer (an empty list when all are good)."""
+    errors = []
+    if not answers["project_name"].strip():
+        errors.append("project_name is empty: give the project a name.")
+    errors += [
+        message
+        for message in (
+            check_slug(answers["project_slug"]),
+            check_email(answers["email"]),
+            check_domain(answers["domain_name"]),
+        )
+        if message
+    ]
+    errors += check_choices(answers)
+    return errors
+
+
+def main():
+    answers = json.loads(r"""{{ cookiecutter | tojson }}""")
+    errors = validate(answers)
+    for message in errors:
+        print(f"ERROR: {message}", file=sys.stderr)
+    if errors:
+        print("Nothing was generated.", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

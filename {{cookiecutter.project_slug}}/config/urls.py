@@ -1,0 +1,23 @@
+import re
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import path, re_path
+
+from uploads import views
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", views.UploadListView.as_view(), name="home"),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", views.serve_media)]

@@ -1,0 +1,77 @@
+"""Media on local disk: served from MEDIA_ROOT on request, refused on Heroku."""
+
+import importlib
+
+import pytest
+from django.core.checks import Error
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.urls import clear_url_caches
+
+import config.urls
+from uploads.checks import media_survives_restarts
+
+
+@pytest.fixture
+def serve_media(settings):
+    """Reload the URLconf with SERVE_MEDIA on, as compose.yaml runs it."""
+
+    def reload_urls():
+        importlib.reload(config.urls)
+        clear_url_caches()
+
+    settings.SERVE_MEDIA = True
+    reload_urls()
+    yield
+    settings.SERVE_MEDIA = False
+    reload_urls()
+
+
+@pytest.mark.django_db
+def test_media_are_served_sandboxed_when_asked(client, serve_media):
+    name = default_storage.save("uploads/page.html", ContentFile(b"<script>alert(1)</script>"))
+
+    response = client.get(default_storage.url(name))
+
+    assert response.status_code == 200
+    assert response.getvalue() == b"<script>alert(1)</script>"
+    response.close()
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert client.get("/media/uploads/missing.txt").status_code == 404
+    assert client.get("/media/../config/settings.py").status_code == 400
+
+
+def test_media_are_not_served_by_default(client):
+    name = default_storage.save("uploads/private.txt", ContentFile(b"private"))
+
+    assert client.get(default_storage.url(name)).status_code == 404
+
+
+def test_local_media_on_heroku_fails_the_checks(monkeypatch):
+    monkeypatch.setenv("DYNO", "web.1")
+
+    errors = media_survives_restarts(None)
+
+    assert [error.id for error in errors] == ["uploads.E001"]
+    assert isinstance(errors[0], Error)
+    assert "wipes" in errors[0].msg
+    with pytest.raises(SystemCheckError, match="uploads.E001"):
+        call_command("check")
+
+
+def test_local_media_off_heroku_pass_the_checks(monkeypatch):
+    monkeypatch.delenv("DYNO", raising=False)
+
+    assert media_survives_restarts(None) == []
+
+
+def test_remote_media_on_heroku_pass_the_checks(monkeypatch, settings):
+    monkeypatch.setenv("DYNO", "web.1")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+
+    assert media_survives_restarts(None) == []

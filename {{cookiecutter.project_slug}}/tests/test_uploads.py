@@ -1,0 +1,117 @@
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from uploads.models import Upload
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:uploads_upload_add")
+
+
+class UnreachableStorage(Storage):
+    """Stands in for a storage service that is down."""
+
+    def _save(self, name, content):
+        raise ConnectionError("storage service unreachable")
+
+    def exists(self, name):
+        return False
+
+
+def post_upload(client, title, name, content, **extra):
+    data = {"title": title, "file": SimpleUploadedFile(name, content), **extra}
+    return client.post(ADD_URL, data)
+
+
+def test_admin_upload_is_stored_and_read_back(admin_client):
+    content = b"quarterly figures\n" * 100
+
+    response = post_upload(admin_client, "Figures", "figures.txt", content)
+
+    assert response.status_code == 302
+    upload = Upload.objects.get()
+    assert upload.file.name.startswith("uploads/")
+    assert default_storage.exists(upload.file.name)
+    assert default_storage.size(upload.file.name) == len(content)
+    with default_storage.open(upload.file.name) as stored:
+        assert stored.read() == content
+
+
+def test_admin_image_upload_keeps_the_image(admin_client, png_bytes):
+    image = SimpleUploadedFile("photo.png", png_bytes, content_type="image/png")
+
+    response = post_upload(admin_client, "Photo", "notes.txt", b"notes", image=image)
+
+    assert response.status_code == 302
+    upload = Upload.objects.get()
+    assert upload.image.name.startswith("images/")
+    assert (upload.image.width, upload.image.height) == (4, 3)
+    with default_storage.open(upload.image.name) as stored:
+        assert stored.read() == png_bytes
+
+
+def test_admin_rejects_a_file_that_is_not_an_image(admin_client):
+    fake = SimpleUploadedFile("photo.png", b"not a picture", content_type="image/png")
+
+    response = post_upload(admin_client, "Photo", "notes.txt", b"notes", image=fake)
+
+    assert response.status_code == 200
+    assert "image" in response.context["adminform"].form.errors
+    assert not Upload.objects.exists()
+
+
+def test_same_name_uploads_keep_both_files(admin_client):
+    post_upload(admin_client, "First", "report.pdf", b"first version")
+    post_upload(admin_client, "Second", "report.pdf", b"second version")
+
+    first, second = Upload.objects.order_by("pk")
+    assert first.file.name != second.file.name
+    with default_storage.open(first.file.name) as stored:
+        assert stored.read() == b"first version"
+    with default_storage.open(second.file.name) as stored:
+        assert stored.read() == b"second version"
+
+
+def test_deleting_an_upload_deletes_its_files(
+    admin_client, png_bytes, django_capture_on_commit_callbacks
+):
+    image = SimpleUploadedFile("photo.png", png_bytes, content_type="image/png")
+    post_upload(admin_client, "Old", "old.txt", b"old", image=image)
+    upload = Upload.objects.get()
+    names = [upload.file.name, upload.image.name]
+    delete_url = reverse("admin:uploads_upload_delete", args=[upload.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(delete_url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Upload.objects.exists()
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_storage_failure_is_a_clean_form_error_and_saves_nothing(admin_client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.UnreachableStorage"},
+    }
+
+    response = post_upload(admin_client, "Lost", "lost.txt", b"lost")
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "could not be stored" in errors["file"][0]
+    assert not Upload.objects.exists()
+
+
+def test_home_page_links_each_upload(client):
+    name = default_storage.save("uploads/listed.txt", ContentFile(b"listed"))
+    Upload.objects.create(title="Listed", file=name)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert default_storage.url(name) in response.text
+    assert "Listed" in response.text

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .forms import UploadForm
+from .models import Upload
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    form = UploadForm
+    list_display = ["title", "file", "uploaded_at"]
+    search_fields = ["title"]
+    date_hierarchy = "uploaded_at"

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.views.generic import ListView
+from django.views.static import serve
+
+from .models import Upload
+
+
+class UploadListView(ListView):
+    model = Upload
+    paginate_by = 50
+
+
+def serve_media(request, path):
+    """Serve an uploaded file from MEDIA_ROOT.
+
+    The sandbox policy keeps an uploaded HTML or SVG file from running scripts
+    with this site's cookies.
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
