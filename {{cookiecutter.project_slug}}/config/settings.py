@@ -1,4 +1,4 @@
-"""Settings for {{ cookiecutter.project_name }}.
+"""Django settings.
 
 Everything that differs between machines comes from the environment; a `.env`
 file is read first when present. `.env.example` lists every variable.

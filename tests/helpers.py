@@ -1,0 +1,124 @@
+"""Shared helpers for the template's tests: the template itself, its answers, bakes."""
+
+import hashlib
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from filelock import FileLock
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+CACHE_DIR = TEMPLATE_DIR / ".cache"
+CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+PUBLIC_KEYS = [key for key in CONTEXT if not key.startswith("_")]
+
+
+def load_hook(name):
+    """Import hooks/<name>.py as a module (cookiecutter would render and run it)."""
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def choices(key):
+    """Every answer an option accepts."""
+    default = CONTEXT[key]
+    if isinstance(default, list):
+        return list(default)
+    if isinstance(default, bool):
+        return [True, False]
+    raise ValueError(f"{key} is a free-text option")
+
+
+def default_answers():
+    """The answers --no-input gives, as the hooks see them."""
+    answers = {
+        key: value[0] if isinstance(value, list) else value
+        for key, value in CONTEXT.items()
+        if not key.startswith("_")
+    }
+    answers["project_slug"] = "my_project"
+    return answers
+
+
+def bake(cookies, **answers):
+    """Bake with these answers; fail loudly with the hook's message if it fails."""
+    result = cookies.bake(extra_context=answers)
+    assert result.exit_code == 0, f"bake failed for {answers}: {result.exception!r}"
+    return result.project_path
+
+
+def project_files(root):
+    """Relative path -> bytes for every file in a generated project (no .env)."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != ".env"
+    }
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url, timeout=60, headers=None, process=None):
+    """Poll until the URL answers (any status); return the final response status."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {})) as r:
+                return r.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def project_venv(project_path):
+    """A virtual environment with the project's requirements-dev.txt installed.
+
+    Environments are shared between bakes whose requirement files are identical,
+    and built once even when several test workers ask at the same time.
+    """
+    requirement_files = sorted(project_path.glob("requirements*.txt"))
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in requirement_files)).hexdigest()
+    venv = CACHE_DIR / "venvs" / digest[:16]
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{venv}.lock"):
+        if not (venv / "ready").exists():
+            subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True)
+            subprocess.run(
+                [
+                    venv / "bin" / "python",
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "-r",
+                    project_path / "requirements-dev.txt",
+                ],
+                check=True,
+            )
+            (venv / "ready").touch()
+    return venv
+
+
+def clean_env(**variables):
+    """The environment for a generated project's processes: no settings leak in."""
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}
+    env = {key: value for key, value in os.environ.items() if key in keep}
+    return {**env, **variables}

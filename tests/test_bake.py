@@ -1,0 +1,196 @@
+"""Bake every answer of every option and check the output as files."""
+
+import itertools
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+import yaml
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
+
+from tests.helpers import (
+    PUBLIC_KEYS,
+    TEMPLATE_DIR,
+    bake,
+    choices,
+    default_answers,
+    load_hook,
+    project_files,
+)
+
+post_gen = load_hook("post_gen_project")
+
+COMBINATIONS = [
+    dict(zip(("storage_provider", "use_heroku", "use_docker"), values, strict=True))
+    for values in itertools.product(
+        choices("storage_provider"), choices("use_heroku"), choices("use_docker")
+    )
+]
+JINJA_LEFTOVER = re.compile(rb"\{\{|\{%|\{#")
+DJANGO_TEMPLATE_LEFTOVER = re.compile(rb"cookiecutter|\{%-? *(end)?raw")
+
+
+def combination_id(answers):
+    return "-".join(f"{key}={value}" for key, value in answers.items())
+
+
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=combination_id)
+def baked(request, cookies_session):
+    return request.param, bake(cookies_session, **request.param)
+
+
+def test_no_template_syntax_is_left(baked):
+    _, root = baked
+    leftovers = []
+    for name, data in project_files(root).items():
+        if name.endswith(".html"):
+            # Django templates use the same delimiters: only cookiecutter's own may not remain.
+            if DJANGO_TEMPLATE_LEFTOVER.search(data):
+                leftovers.append(name)
+        elif JINJA_LEFTOVER.search(data):
+            leftovers.append(name)
+    assert leftovers == []
+
+
+def test_files_follow_the_pruning_table(baked):
+    answers, root = baked
+    full_answers = {**default_answers(), **answers}
+    removed = set(post_gen.paths_to_remove(full_answers))
+    for option, by_answer in post_gen.OWNED_PATHS.items():
+        for answer, paths in by_answer.items():
+            for path in paths:
+                expected = path not in removed
+                assert (root / path).exists() is expected, (option, answer, path)
+                if full_answers[option] == answer:
+                    assert expected, (option, answer, path)
+
+
+def test_ruff_finds_nothing_to_fix(baked):
+    _, root = baked
+    for command in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_structured_files_parse(baked):
+    _, root = baked
+    for path in root.rglob("*"):
+        if path.suffix == ".toml":
+            tomllib.loads(path.read_text())
+        elif path.suffix in {".yaml", ".yml"}:
+            yaml.safe_load(path.read_text())
+        elif path.suffix == ".json":
+            json.loads(path.read_text())
+
+
+def test_local_env_has_a_fresh_secret_key_and_debug(baked):
+    _, root = baked
+    env_file = root / ".env"
+    values = dict(
+        line.split("=", 1)
+        for line in env_file.read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert values["DEBUG"] == "True"
+    assert len(values["SECRET_KEY"]) >= 50
+    assert not values["SECRET_KEY"].startswith("$")
+    assert env_file.stat().st_mode & 0o077 == 0
+    assert ".env" in (root / ".gitignore").read_text().splitlines()
+
+
+def test_every_variable_the_settings_read_is_in_env_example(baked):
+    _, root = baked
+    read = set(
+        re.findall(r'env(?:_list|\.\w+)\("([A-Z_]+)"', (root / "config/settings.py").read_text())
+    )
+    example = (root / ".env.example").read_text()
+    documented = set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
+    # ENV_FILE picks the file itself, so it is described in a comment rather than set.
+    assert read - documented == {"ENV_FILE"}
+    assert "ENV_FILE" in example
+    assert documented <= read
+    readme = (root / "README.md").read_text()
+    assert [name for name in sorted(read) if f"`{name}`" not in readme] == []
+
+
+def test_two_bakes_get_different_secret_keys(cookies):
+    first = bake(cookies, project_slug="first")
+    second = bake(cookies, project_slug="second")
+    assert (first / ".env").read_text() != (second / ".env").read_text()
+
+
+def alternative_answers():
+    """(option, answer) for every answer that is not the default."""
+    defaults = default_answers()
+    free_text = {
+        "project_name": "Harbour Records",
+        "project_slug": "harbour_records",
+        "description": "Sea charts and port logs.",
+        "author_name": "Ada Harbour",
+        "email": "ada@harbour.example",
+        "domain_name": "harbour.example",
+    }
+    for key in PUBLIC_KEYS:
+        if key in free_text:
+            yield key, free_text[key]
+        else:
+            yield from ((key, value) for value in choices(key) if value != defaults[key])
+
+
+def test_every_public_option_is_covered_here():
+    assert {key for key, _ in alternative_answers()} >= set(PUBLIC_KEYS) - {"storage_provider"}
+
+
+@pytest.mark.parametrize(("key", "value"), list(alternative_answers()))
+def test_every_answer_changes_the_output(cookies, key, value):
+    default = project_files(bake(cookies))
+    changed = project_files(bake(cookies, **{key: value}))
+    assert changed != default
+    if isinstance(value, str):
+        assert any(value.encode() in data for data in changed.values()), f"{key} not used"
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"project_slug": "django"}, "project_slug 'django' would shadow"),
+        ({"project_slug": "my-project"}, "project_slug 'my-project' is not a lowercase"),
+        ({"project_slug": "import"}, "project_slug 'import' is a Python keyword"),
+        ({"email": "nobody"}, "email 'nobody' is not an email address"),
+        ({"domain_name": "https://example.com"}, "domain_name 'https://example.com'"),
+    ],
+)
+def test_bad_answer_stops_generation_and_leaves_nothing(tmp_path, capfd, answers, message):
+    with pytest.raises(FailedHookException):
+        cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=tmp_path)
+
+    assert message in capfd.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_choice_is_refused_by_cookiecutter(cookies):
+    result = cookies.bake(extra_context={"storage_provider": "floppy-disk"})
+
+    assert result.exit_code != 0
+    assert "floppy-disk" in str(result.exception)
+
+
+def test_quotes_in_answers_cannot_break_the_generated_code(cookies):
+    tricky = 'O\'Brien "Ops" """ \\ {}'
+    root = bake(cookies, project_name=tricky, description=tricky, author_name=tricky)
+
+    assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["description"] == tricky
+    assert json.loads((root / "app.json").read_text())["name"] == tricky
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=root, capture_output=True
+    )
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,88 @@
+"""Unit tests of the hooks' logic, imported straight from hooks/."""
+
+import pytest
+
+from tests.helpers import CONTEXT, default_answers, load_hook
+
+pre_gen = load_hook("pre_gen_project")
+post_gen = load_hook("post_gen_project")
+
+
+def test_default_answers_are_valid():
+    assert pre_gen.validate(default_answers()) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("project_slug", "My-Project", "not a lowercase Python identifier"),
+        ("project_slug", "1project", "not a lowercase Python identifier"),
+        ("project_slug", "", "not a lowercase Python identifier"),
+        ("project_slug", "class", "Python keyword"),
+        ("project_slug", "match", "Python keyword"),
+        ("project_slug", "django", "would shadow the module 'django'"),
+        ("project_slug", "config", "would shadow the module 'config'"),
+        ("project_slug", "test", "would shadow the module 'test'"),
+        ("project_slug", "uploads", "would shadow the module 'uploads'"),
+        ("project_slug", "json", "would shadow the module 'json'"),
+        ("email", "you.example.com", "not an email address"),
+        ("email", "you@", "not an email address"),
+        ("domain_name", "https://example.com", "not a domain name"),
+        ("domain_name", "example.com/path", "not a domain name"),
+        ("domain_name", "localhost", "not a domain name"),
+        ("project_name", "   ", "project_name is empty"),
+        ("storage_provider", "ftp", "storage_provider 'ftp' is not offered"),
+        ("use_heroku", "maybe", "use_heroku 'maybe' is not a yes/no answer"),
+        ("use_docker", "yes", "use_docker 'yes' is not a yes/no answer"),
+    ],
+)
+def test_bad_answer_is_named_in_the_message(key, value, message):
+    errors = pre_gen.validate({**default_answers(), key: value})
+
+    assert len(errors) == 1
+    assert message in errors[0]
+    assert key in errors[0]
+
+
+def test_every_bad_answer_is_reported_at_once():
+    answers = {**default_answers(), "project_slug": "django", "email": "nobody"}
+
+    errors = pre_gen.validate(answers)
+
+    assert [error.split()[0] for error in errors] == ["project_slug", "email"]
+
+
+def test_pruning_table_names_only_real_options_and_answers():
+    for option, by_answer in post_gen.OWNED_PATHS.items():
+        offered = CONTEXT[option]
+        allowed = offered if isinstance(offered, list) else [True, False]
+        assert set(by_answer) <= set(allowed), option
+
+
+@pytest.mark.parametrize("use_docker", [True, False])
+def test_paths_to_remove_follow_the_answers(use_docker):
+    answers = {**default_answers(), "use_heroku": False, "use_docker": use_docker}
+
+    removed = post_gen.paths_to_remove(answers)
+
+    assert "Procfile" in removed
+    assert ("compose.yaml" in removed) is not use_docker
+    assert "uploads/checks.py" not in removed
+
+
+def test_secret_keys_are_fresh_and_safe_for_django_environ():
+    keys = {post_gen.new_secret_key() for _ in range(200)}
+
+    assert len(keys) == 200
+    assert all(len(key) >= 50 and not key.startswith("$") for key in keys)
+    assert all(key.replace("-", "").replace("_", "").isalnum() for key in keys)
+
+
+def test_next_steps_mention_the_chosen_deployments():
+    answers = {**default_answers(), "use_heroku": False, "use_docker": True}
+
+    steps = post_gen.next_steps(answers)
+
+    assert "cd my_project" in steps
+    assert "docker compose up" in steps
+    assert "Heroku" not in steps
