@@ -1,0 +1,242 @@
+"""Install generated projects and run them: their tests, Django's checks, compose, Procfile."""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import sysconfig
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import (
+    bake,
+    choices,
+    clean_env,
+    free_port,
+    project_venv,
+    wait_for_http,
+)
+
+pytestmark = pytest.mark.slow
+
+COMBINATIONS = [
+    {"storage_provider": provider, "use_heroku": heroku, "use_docker": docker}
+    for provider in choices("storage_provider")
+    for heroku, docker in [(True, True), (False, False)]
+]
+COMPOSE = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
+HONCHO = Path(sys.executable).parent / "honcho"
+
+
+class Project:
+    def __init__(self, root, venv):
+        self.root, self.venv = root, venv
+
+    def run(self, *args, env=None, timeout=300):
+        """Run a command from the project's venv in the project directory."""
+        return subprocess.run(
+            [self.venv / "bin" / args[0], *args[1:]],
+            cwd=self.root,
+            env=clean_env(**(env or {})),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def manage(self, *args, env=None):
+        return self.run("python", "manage.py", *args, env=env)
+
+
+@pytest.fixture(scope="session")
+def projects(cookies_session):
+    """Bake (once per set of answers) and install a project."""
+    cache = {}
+
+    def get(**answers):
+        key = tuple(sorted(answers.items()))
+        if key not in cache:
+            root = bake(cookies_session, **answers)
+            cache[key] = Project(root, project_venv(root))
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(params=COMBINATIONS, ids=lambda a: "-".join(f"{k}={v}" for k, v in a.items()))
+def project(request, projects):
+    return projects(**request.param)
+
+
+def production_env(project, **extra):
+    """The .env.example values, as a deployment would set them, plus test-only ones."""
+    return {"ENV_FILE": str(project.root / ".env.example"), **extra}
+
+
+def test_its_own_test_suite_passes(project):
+    result = project.run("pytest", "-q", "-p", "no:cacheprovider")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\d+ passed", result.stdout)
+    assert "skipped" not in result.stdout
+
+
+def test_migrations_match_the_models(project):
+    result = project.manage("makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_checks_pass_with_env_example_values(project):
+    result = project.manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(project)
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_without_env_stop_naming_the_variable(project):
+    result = project.manage("check", env={"ENV_FILE": ""})
+
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_local_media_on_heroku_stop_the_release(projects):
+    project = projects(storage_provider="filesystem", use_heroku=True, use_docker=False)
+
+    result = project.manage("migrate", "--noinput", env=production_env(project, DYNO="release.1"))
+
+    assert result.returncode != 0
+    assert "uploads.E001" in result.stderr
+    assert "Heroku wipes" in result.stderr
+
+
+@pytest.mark.parametrize("provider", choices("storage_provider"))
+def test_compose_file_is_valid_for_docker_compose(projects, provider):
+    project = projects(storage_provider=provider, use_heroku=False, use_docker=True)
+
+    result = subprocess.run(
+        [COMPOSE, "-f", "compose.yaml", "config", "--format", "json"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+    )
+
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    web, db = config["services"]["web"], config["services"]["db"]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "healthcheck" in web and "healthcheck" in db
+    volumes = {(v["source"], v["target"]) for v in web["volumes"]}
+    assert ("media", "/app/media") in volumes
+    assert {"media", "postgres_data"} <= set(config["volumes"])
+    assert web["environment"]["DEBUG"] == "False"
+    assert web["environment"]["SECRET_KEY"], "SECRET_KEY should come from .env"
+
+
+def test_compose_refuses_a_broken_file(projects, tmp_path):
+    project = projects(storage_provider="filesystem", use_heroku=False, use_docker=True)
+    broken = tmp_path / "compose.yaml"
+    broken.write_text(
+        (project.root / "compose.yaml").read_text().replace("condition: service_healthy", "x: 1")
+    )
+
+    result = subprocess.run(
+        [COMPOSE, "-f", broken, "config", "-q"], cwd=project.root, capture_output=True
+    )
+
+    assert result.returncode != 0
+
+
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(KeepRedirects)
+
+
+def fetch(url, **headers):
+    """GET without following redirects: (status, headers, body)."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with NO_REDIRECTS.open(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.parametrize("provider", choices("storage_provider"))
+def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
+    project = projects(storage_provider=provider, use_heroku=True, use_docker=False)
+    port = free_port()
+    database = tmp_path / "db.sqlite3"
+    env_file = tmp_path / "heroku.env"
+    env_file.write_text(
+        "DEBUG=False\n"
+        "SECRET_KEY=procfile-test-secret-key-0123456789-0123456789-0123456789\n"
+        "ALLOWED_HOSTS=127.0.0.1\n"
+        f"DATABASE_URL=sqlite:///{database}\n"
+        f"MEDIA_ROOT={tmp_path / 'media'}\n"
+        "ENV_FILE=\n"
+        # Loopback only here; on Heroku gunicorn binds 0.0.0.0:$PORT itself.
+        f"GUNICORN_CMD_ARGS=--bind=127.0.0.1:{port}\n"
+    )
+    # The project's python and gunicorn come first on PATH, as on a dyno.
+    env = clean_env(PATH=f"{project.venv / 'bin'}:{clean_env()['PATH']}")
+    # Heroku's build and release phases, then the web process.
+    for step in (("collectstatic", "--noinput"), ("migrate", "--noinput")):
+        result = subprocess.run(
+            [HONCHO, "-e", env_file, "run", "python", "manage.py", *step],
+            cwd=project.root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    honcho = subprocess.Popen(
+        [HONCHO, "-e", env_file, "start", "-p", str(port), "web"],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    https = {"X-Forwarded-Proto": "https"}  # as Heroku's router sends it
+    try:
+        try:
+            wait_for_http(f"{base}/healthz", process=honcho)
+        except (OSError, RuntimeError) as error:
+            honcho.kill()
+            raise AssertionError(honcho.communicate()[0]) from error
+
+        status, headers, body = fetch(f"{base}/admin/login/", **https)
+        assert status == 200
+        assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+        status, headers, _ = fetch(f"{base}/admin/login/")
+        assert status == 301 and headers["Location"].startswith("https://")
+
+        css = re.search(rb'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', body).group(1)
+        status, headers, compressed = fetch(
+            base + css.decode(), **https, **{"Accept-Encoding": "br"}
+        )
+        assert status == 200
+        assert headers["Content-Encoding"] == "br"
+        assert "immutable" in headers["Cache-Control"]
+        assert compressed
+
+        assert fetch(f"{base}/static/admin/css/missing.css", **https)[0] == 404
+        assert fetch(f"{base}/media/uploads/missing.txt", **https)[0] == 404
+    finally:
+        honcho.send_signal(signal.SIGTERM)
+        output, _ = honcho.communicate(timeout=30)
+    # honcho passes SIGTERM on and exits 128 + SIGTERM once gunicorn has stopped.
+    assert honcho.returncode in (0, 128 + signal.SIGTERM), output
+    assert "Shutting down: Master" in output, output
