@@ -122,3 +122,36 @@ def clean_env(**variables):
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}
     env = {key: value for key, value in os.environ.items() if key in keep}
     return {**env, **variables}
+
+
+class Project:
+    """A baked project with its own virtual environment."""
+
+    def __init__(self, root, venv):
+        self.root, self.venv = root, venv
+
+    def run(self, *args, env=None, timeout=300):
+        """Run a command from the project's venv in the project directory."""
+        return subprocess.run(
+            [self.venv / "bin" / args[0], *args[1:]],
+            cwd=self.root,
+            env=clean_env(**(env or {})),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def manage(self, *args, env=None):
+        return self.run("python", "manage.py", *args, env=env)
+
+    def drive(self, *args, env):
+        """Run tests/drive_admin.py in the project; return (exit code, parsed JSON output)."""
+        result = self.run(
+            "python", TEMPLATE_DIR / "tests" / "drive_admin.py", *map(str, args), env=env
+        )
+        assert result.returncode in (0, 2), result.stdout + result.stderr
+        return result.returncode, json.loads(result.stdout.strip().splitlines()[-1])
+
+    def migrate(self, env):
+        result = self.manage("migrate", "--noinput", env=env)
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -11,14 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import (
-    bake,
-    choices,
-    clean_env,
-    free_port,
-    project_venv,
-    wait_for_http,
-)
+from tests.helpers import choices, clean_env, free_port, wait_for_http
 
 pytestmark = pytest.mark.slow
 
@@ -29,40 +22,6 @@ COMBINATIONS = [
 ]
 COMPOSE = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
 HONCHO = Path(sys.executable).parent / "honcho"
-
-
-class Project:
-    def __init__(self, root, venv):
-        self.root, self.venv = root, venv
-
-    def run(self, *args, env=None, timeout=300):
-        """Run a command from the project's venv in the project directory."""
-        return subprocess.run(
-            [self.venv / "bin" / args[0], *args[1:]],
-            cwd=self.root,
-            env=clean_env(**(env or {})),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-    def manage(self, *args, env=None):
-        return self.run("python", "manage.py", *args, env=env)
-
-
-@pytest.fixture(scope="session")
-def projects(cookies_session):
-    """Bake (once per set of answers) and install a project."""
-    cache = {}
-
-    def get(**answers):
-        key = tuple(sorted(answers.items()))
-        if key not in cache:
-            root = bake(cookies_session, **answers)
-            cache[key] = Project(root, project_venv(root))
-        return cache[key]
-
-    return get
 
 
 @pytest.fixture(params=COMBINATIONS, ids=lambda a: "-".join(f"{k}={v}" for k, v in a.items()))
@@ -240,3 +199,28 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
     # honcho passes SIGTERM on and exits 128 + SIGTERM once gunicorn has stopped.
     assert honcho.returncode in (0, 128 + signal.SIGTERM), output
     assert "Shutting down: Master" in output, output
+
+
+def test_admin_upload_round_trip_on_local_disk(projects, tmp_path):
+    project = projects(storage_provider="filesystem", use_heroku=False, use_docker=True)
+    media = tmp_path / "media"
+    env = production_env(
+        project,
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MEDIA_ROOT=str(media),
+    )
+    project.migrate(env)
+    document = tmp_path / "report.pdf"
+    document.write_bytes(b"%PDF-1.4 not really\n" * 1000)
+
+    _, first = project.drive("upload", "Report", document, env=env)
+    _, second = project.drive("upload", "Report again", document, env=env)
+
+    assert first["file"].startswith("uploads/") and first["file"] != second["file"]
+    assert first["url"] == f"/media/{first['file']}"
+    assert (media / first["file"]).read_bytes() == document.read_bytes()
+    _, deleted = project.drive("delete", first["pk"], env=env)
+    assert deleted["deleted"] == [first["file"]]
+    assert not (media / first["file"]).exists()
+    assert (media / second["file"]).exists()
