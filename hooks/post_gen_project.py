@@ -18,8 +18,14 @@ OWNED_PATHS = {
     "use_docker": {
         True: ["Dockerfile", ".dockerignore", "compose.yaml"],
     },
+    "static_storage": {
+        "whitenoise": ["tests/test_static.py"],
+    },
     "storage_provider": {
         "filesystem": ["uploads/checks.py", "tests/test_local_media.py"],
+        "aws-s3": ["tests/test_storage_live.py"],
+        "digitalocean-spaces": ["tests/test_storage_live.py"],
+        "s3-compatible": ["tests/test_storage_live.py"],
     },
 }
 
@@ -50,16 +56,39 @@ def new_secret_key():
     return secrets.token_urlsafe(50)
 
 
-def write_local_env(root):
-    """A git-ignored .env for local development: debug on, a fresh secret key."""
+S3_PROVIDERS = ("aws-s3", "digitalocean-spaces", "s3-compatible")
+
+
+def local_env(answers):
+    """Lines of the local .env: debug on, a fresh secret key, the local emulator."""
+    lines = [
+        "# Local development settings, read by config/settings.py. Not committed.",
+        "# Every variable is described in .env.example.",
+        "DEBUG=True",
+        f"SECRET_KEY={new_secret_key()}",
+    ]
+    if answers["storage_provider"] in S3_PROVIDERS:
+        bucket = answers["project_slug"].replace("_", "-") + "-media"
+        lines += [
+            "# The S3 emulator of compose.yaml (docker compose up -d s3); the same",
+            "# credentials configure it. Put your real bucket's values here to use it instead.",
+            f"AWS_STORAGE_BUCKET_NAME={bucket}",
+            "AWS_S3_ENDPOINT_URL=http://localhost:8333",
+            "AWS_S3_REGION_NAME=us-east-1",
+        ]
+        if answers["storage_provider"] != "aws-s3":
+            lines.append("AWS_S3_ADDRESSING_STYLE=path")
+        lines += [
+            f"AWS_ACCESS_KEY_ID=local-{secrets.token_hex(8)}",
+            f"AWS_SECRET_ACCESS_KEY={secrets.token_urlsafe(30)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_local_env(root, answers):
+    """A git-ignored .env for local development, readable by its owner only."""
     env_file = root / ".env"
-    env_file.write_text(
-        "# Local development settings, read by config/settings.py. Not committed.\n"
-        "# Every variable is described in .env.example.\n"
-        "DEBUG=True\n"
-        f"SECRET_KEY={new_secret_key()}\n",
-        encoding="utf-8",
-    )
+    env_file.write_text(local_env(answers), encoding="utf-8")
     env_file.chmod(0o600)
 
 
@@ -89,7 +118,7 @@ def main():
     answers = json.loads(r"""{{ cookiecutter | tojson }}""")
     root = Path.cwd()
     prune(root, answers)
-    write_local_env(root)
+    write_local_env(root, answers)
     print(next_steps(answers))
 
 

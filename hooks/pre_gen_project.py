@@ -10,7 +10,22 @@ import keyword
 import re
 import sys
 
-STORAGE_PROVIDERS = ("filesystem",)
+CHOICES = {
+    "storage_provider": ("filesystem", "aws-s3", "digitalocean-spaces", "s3-compatible"),
+    "static_storage": ("whitenoise", "bucket"),
+    "media_access": ("public", "private"),
+}
+
+# (provider, option, answer) combinations that cannot work, with the reason.
+UNSUPPORTED = {
+    ("filesystem", "static_storage", "bucket"): (
+        "there is no bucket with the filesystem provider; choose whitenoise, "
+        "or a cloud storage_provider"
+    ),
+    ("filesystem", "media_access", "private"): (
+        "local disk cannot sign URLs; choose public, or a cloud storage_provider"
+    ),
+}
 
 # Names the generated project imports or creates: a project called one of these
 # would shadow it as soon as the project directory is on sys.path.
@@ -55,7 +70,9 @@ def check_slug(slug):
 
 def check_email(email):
     if not EMAIL_RE.fullmatch(email):
-        return f"email {email!r} is not an email address: expected something like 'you@example.com'."
+        return (
+            f"email {email!r} is not an email address: expected something like 'you@example.com'."
+        )
     return None
 
 
@@ -70,11 +87,18 @@ def check_domain(domain):
 
 def check_choices(answers):
     errors = []
-    if answers["storage_provider"] not in STORAGE_PROVIDERS:
-        allowed = ", ".join(STORAGE_PROVIDERS)
-        errors.append(
-            f"storage_provider {answers['storage_provider']!r} is not offered: choose one of {allowed}."
-        )
+    for option, offered in CHOICES.items():
+        if answers[option] not in offered:
+            allowed = ", ".join(offered)
+            errors.append(f"{option} {answers[option]!r} is not offered: choose one of {allowed}.")
+    provider = answers["storage_provider"]
+    for option in ("static_storage", "media_access"):
+        reason = UNSUPPORTED.get((provider, option, answers[option]))
+        if reason:
+            errors.append(
+                f"{option} {answers[option]!r} does not work with storage_provider "
+                f"{provider!r}: {reason}."
+            )
     for flag in ("use_heroku", "use_docker"):
         if not isinstance(answers[flag], bool):
             errors.append(f"{flag} {answers[flag]!r} is not a yes/no answer: use true or false.")

@@ -155,3 +155,29 @@ class Project:
     def migrate(self, env):
         result = self.manage("migrate", "--noinput", env=env)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def valid(answers):
+    """Whether the pre-generation hook accepts these answers (over the defaults)."""
+    return not load_hook("pre_gen_project").validate({**default_answers(), **answers})
+
+
+def combinations():
+    """Every valid (provider, static, media) triple, with the deploy targets cycling
+    through all four (heroku, docker) pairs so that each pair meets many providers."""
+    deploys = [(True, True), (False, False), (True, False), (False, True)]
+    triples = [
+        {"storage_provider": provider, "static_storage": static, "media_access": media}
+        for provider in choices("storage_provider")
+        for static in choices("static_storage")
+        for media in choices("media_access")
+    ]
+    result = []
+    for triple in filter(valid, triples):
+        heroku, docker = deploys[len(result) % len(deploys)]
+        result.append({**triple, "use_heroku": heroku, "use_docker": docker})
+    return result
+
+
+def combination_id(answers):
+    return "-".join(str(value) for value in answers.values())

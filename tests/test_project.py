@@ -11,20 +11,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import choices, clean_env, free_port, wait_for_http
+from tests.helpers import (
+    choices,
+    clean_env,
+    combination_id,
+    combinations,
+    free_port,
+    wait_for_http,
+)
 
 pytestmark = pytest.mark.slow
 
-COMBINATIONS = [
-    {"storage_provider": provider, "use_heroku": heroku, "use_docker": docker}
-    for provider in choices("storage_provider")
-    for heroku, docker in [(True, True), (False, False)]
-]
+COMBINATIONS = combinations()
 COMPOSE = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
 HONCHO = Path(sys.executable).parent / "honcho"
 
 
-@pytest.fixture(params=COMBINATIONS, ids=lambda a: "-".join(f"{k}={v}" for k, v in a.items()))
+@pytest.fixture(params=COMBINATIONS, ids=combination_id)
 def project(request, projects):
     return projects(**request.param)
 
@@ -91,9 +94,18 @@ def test_compose_file_is_valid_for_docker_compose(projects, provider):
     web, db = config["services"]["web"], config["services"]["db"]
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
     assert "healthcheck" in web and "healthcheck" in db
-    volumes = {(v["source"], v["target"]) for v in web["volumes"]}
-    assert ("media", "/app/media") in volumes
-    assert {"media", "postgres_data"} <= set(config["volumes"])
+    assert "postgres_data" in config["volumes"]
+    if provider == "filesystem":
+        volumes = {(v["source"], v["target"]) for v in web["volumes"]}
+        assert ("media", "/app/media") in volumes
+        assert "media" in config["volumes"]
+    else:
+        s3 = config["services"]["s3"]
+        assert "s3.localhost" in s3["networks"]["default"]["aliases"]
+        assert web["depends_on"]["s3"]["condition"] == "service_healthy"
+        assert web["environment"]["AWS_S3_ENDPOINT_URL"] == "http://s3.localhost:8333"
+        assert s3["environment"]["AWS_ACCESS_KEY_ID"] == web["environment"]["AWS_ACCESS_KEY_ID"]
+        assert "healthcheck" in s3 and "s3_data" in config["volumes"]
     assert web["environment"]["DEBUG"] == "False"
     assert web["environment"]["SECRET_KEY"], "SECRET_KEY should come from .env"
 

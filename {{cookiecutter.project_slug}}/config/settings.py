@@ -9,6 +9,9 @@ asked for, and production variables that are missing stop startup by name.
 from pathlib import Path
 
 import environ
+{%- if cookiecutter.__family == "s3" %}
+from botocore.config import Config
+{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,14 +43,20 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+{%- if cookiecutter.static_storage == "whitenoise" %}
     "whitenoise.runserver_nostatic",
+{%- elif cookiecutter.__family == "s3" %}
+    "collectfasta",
+{%- endif %}
     "django.contrib.staticfiles",
     "uploads",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+{%- if cookiecutter.static_storage == "whitenoise" %}
     "whitenoise.middleware.WhiteNoiseMiddleware",
+{%- endif %}
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,11 +102,15 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# The project's own static files, beside those of the apps.
+STATICFILES_DIRS = [BASE_DIR / "static"]
+{%- if cookiecutter.static_storage == "whitenoise" %}
 # Static files are collected into STATIC_ROOT and served by whitenoise with
 # hashed names, far-future caching and brotli/gzip variants.
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+{%- endif %}
+{%- if cookiecutter.__family == "filesystem" %}
 
 # Uploaded media live on local disk under MEDIA_ROOT (a named volume in Docker).
 MEDIA_URL = "/media/"
@@ -113,6 +126,112 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+{%- elif cookiecutter.__family == "s3" %}
+
+# Uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} live in one bucket
+{%- if cookiecutter.storage_provider == "aws-s3" %} on AWS S3,
+{%- elif cookiecutter.storage_provider == "digitalocean-spaces" %} on DigitalOcean Spaces,
+{%- else %} on an S3-compatible service
+# (Cloudflare R2, Backblaze B2, MinIO, SeaweedFS, Wasabi...),
+{%- endif %}
+# under media/{% if cookiecutter.static_storage == "bucket" %} and static/{% endif %}. The AWS_* names are django-storages' own settings.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+{%- if cookiecutter.storage_provider == "aws-s3" %}
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+# Only for S3-compatible test doubles or VPC endpoints; unset for AWS itself.
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+# Unset keys leave credentials to boto3's chain: instance or task roles, IRSA, ~/.aws.
+AWS_S3_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+AWS_S3_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+# s3v4 signatures, bounded waits, and boto3's default checksums on AWS itself
+# (other endpoints often refuse its aws-chunked uploads).
+checksums = "when_required" if AWS_S3_ENDPOINT_URL else "when_supported"
+AWS_S3_CLIENT_CONFIG = Config(
+    signature_version="s3v4",
+    request_checksum_calculation=checksums,
+    response_checksum_validation=checksums,
+{%- else %}
+{%- if cookiecutter.storage_provider == "digitalocean-spaces" %}
+# The Space's region, e.g. nyc3, ams3, sgp1, fra1.
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME")
+AWS_S3_ENDPOINT_URL = env.str(
+    "AWS_S3_ENDPOINT_URL", default=f"https://{AWS_S3_REGION_NAME}.digitaloceanspaces.com"
+)
+{%- else %}
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL")
+# "auto" for Cloudflare R2; the service's region name elsewhere.
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+{%- endif %}
+AWS_S3_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID")
+AWS_S3_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY")
+# s3v4 signatures, bounded waits, and checksums only where required: boto3's
+# default aws-chunked uploads are refused by most services other than AWS.
+AWS_S3_CLIENT_CONFIG = Config(
+    signature_version="s3v4",
+    s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="
+{%- if cookiecutter.storage_provider == "digitalocean-spaces" %}virtual{% else %}path{% endif %}")},
+    request_checksum_calculation="when_required",
+    response_checksum_validation="when_required",
+{%- endif %}
+    connect_timeout=5,
+    read_timeout=60,
+    retries={"mode": "standard", "max_attempts": 3},
+)
+# No ACLs (new buckets refuse them): public prefixes come from a bucket policy.
+AWS_DEFAULT_ACL = None
+{%- if cookiecutter.media_access == "public" %}
+# Public media: plain URLs, through a CDN or custom domain when one is set.
+AWS_QUERYSTRING_AUTH = False
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+{%- else %}
+# Private media: every URL is signed and expires after this many seconds.
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
+{%- endif %}
+
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "location": "media",
+            # Two uploads named avatar.jpg get two names instead of one replacing the other.
+            "file_overwrite": False,
+            "object_parameters": {
+                "CacheControl": env.str("MEDIA_CACHE_CONTROL", default="
+{%- if cookiecutter.media_access == "public" %}public, max-age=86400{% else %}private, max-age=3600{% endif %}"),
+            },
+        },
+    },
+{%- if cookiecutter.static_storage == "bucket" %}
+    "staticfiles": {
+        "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STATIC_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME),
+            "location": "static",
+            "querystring_auth": False,
+{%- if cookiecutter.media_access == "private" %}
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+{%- endif %}
+            "object_parameters": {
+                "CacheControl": env.str(
+                    "STATIC_CACHE_CONTROL", default="public, max-age=31536000, immutable"
+                ),
+            },
+        },
+    },
+{%- else %}
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+{%- endif %}
+}
+{%- if cookiecutter.static_storage == "bucket" %}
+# Static URLs come from the storage: the bucket, or the custom domain when set.
+STATIC_URL = "static/"
+# collectstatic compares files with one listing of the bucket and uploads only changes.
+COLLECTFASTA_STRATEGY = "collectfasta.strategies.boto3.Boto3ManifestMemoryStrategy"
+{%- endif %}
+{%- endif %}
 
 # HTTPS: the platform's proxy terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,6 @@
 """Settings for the test suite: the real settings, with test-only values.
 
-The tests never read .env, so they behave the same on every machine.
+The tests never read .env and need no server, so they behave the same on every machine.
 """
 
 import os
@@ -9,13 +9,32 @@ os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+{%- if cookiecutter.__family == "s3" %}
+os.environ.setdefault("AWS_STORAGE_BUCKET_NAME", "test-bucket")
+{%- if cookiecutter.storage_provider == "digitalocean-spaces" %}
+os.environ.setdefault("AWS_S3_REGION_NAME", "nyc3")
+{%- elif cookiecutter.storage_provider == "s3-compatible" %}
+os.environ.setdefault("AWS_S3_ENDPOINT_URL", "http://localhost:8333")
+{%- endif %}
+{%- if cookiecutter.storage_provider != "aws-s3" %}
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "test-key")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test-secret")
+{%- endif %}
+{%- endif %}
 
 from config.settings import *  # noqa: E402, F403
 
-# Tests render admin pages without running collectstatic first.
 STORAGES = {
     **STORAGES,  # noqa: F405
+{%- if cookiecutter.__family != "filesystem" %}
+    # Unit tests keep uploads in memory; tests/test_storage_live.py uses the real bucket.
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+{%- endif %}
+    # Tests render admin pages without running collectstatic first.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+{%- if cookiecutter.static_storage == "bucket" %}
+STATIC_URL = "/static/"
+{%- endif %}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

@@ -1,9 +1,11 @@
+{%- if cookiecutter.__family == "filesystem" -%}
 import re
 
 from django.conf import settings
+{% endif -%}
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path, re_path
+from django.urls import path{% if cookiecutter.__family == "filesystem" %}, re_path{% endif %}
 
 from uploads import views
 
@@ -17,7 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+{%- if cookiecutter.__family == "filesystem" %}
 
 if settings.SERVE_MEDIA:
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", views.serve_media)]
+{%- endif %}

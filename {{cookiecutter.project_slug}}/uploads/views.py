@@ -1,6 +1,10 @@
+{%- if cookiecutter.__family == "filesystem" -%}
 from django.conf import settings
+{% endif -%}
 from django.views.generic import ListView
+{%- if cookiecutter.__family == "filesystem" %}
 from django.views.static import serve
+{%- endif %}
 
 from .models import Upload
 
@@ -8,6 +12,8 @@ from .models import Upload
 class UploadListView(ListView):
     model = Upload
     paginate_by = 50
+
+{%- if cookiecutter.__family == "filesystem" %}
 
 
 def serve_media(request, path):
@@ -19,3 +25,4 @@ def serve_media(request, path):
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
+{%- endif %}
