@@ -25,8 +25,13 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from uploads.models import Upload  # noqa: E402
+
+
+# Records the context of rendered responses, to read the form errors from it.
+setup_test_environment()
 
 
 def admin_client():
