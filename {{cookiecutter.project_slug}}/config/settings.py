@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 {%- if cookiecutter.__family == "s3" %}
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 {%- endif %}
 
@@ -177,6 +178,11 @@ AWS_S3_CLIENT_CONFIG = Config(
     read_timeout=60,
     retries={"mode": "standard", "max_attempts": 3},
 )
+# Large files go up in 8 MiB parts, four at a time, with at most four parts read
+# ahead (boto3 takes that one only as an attribute): a worker buffers ~32 MiB, not
+# the ~125 MiB of boto3's defaults, whatever the file size.
+AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, max_concurrency=4)
+AWS_S3_TRANSFER_CONFIG.max_in_memory_upload_chunks = 4
 # No ACLs (new buckets refuse them): public prefixes come from a bucket policy.
 AWS_DEFAULT_ACL = None
 {%- if cookiecutter.media_access == "public" %}

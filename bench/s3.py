@@ -1,0 +1,245 @@
+"""Benchmarks of the S3 providers against a local SeaweedFS; prints figures, asserts nothing.
+
+    .venv/bin/python bench/s3.py [--size-mb 256]   (after ./scripts/test has made .venv)
+
+1. A large upload through the generated project's admin, served by gunicorn, beside a
+   raw boto3 upload_file of the same file to the same server: MB/s and the growth of the
+   gunicorn worker's peak RSS.
+2. collectstatic of the admin to the bucket, full run and no-op rerun: seconds and S3
+   requests, with the project's Collectfasta set-up and with plain S3ManifestStaticStorage.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cookiecutter.main import cookiecutter  # noqa: E402
+
+from tests.helpers import TEMPLATE_DIR, clean_env, free_port, project_venv, wait_for_http  # noqa: E402
+from tests.servers import start_seaweedfs, stop  # noqa: E402
+
+MIB = 1024 * 1024
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid):
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+class PeakRSS(threading.Thread):
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, rss_kib(pid), True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_kib(self.pid))
+            time.sleep(0.02)
+
+
+def bake(workdir, **answers):
+    path = cookiecutter(
+        str(TEMPLATE_DIR), no_input=True, output_dir=str(workdir), extra_context=answers
+    )
+    return Path(path)
+
+
+def project_env(root, server, db):
+    return clean_env(
+        ENV_FILE=str(root / ".env.example"),
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        DATABASE_URL=f"sqlite:///{db}",
+        SECURE_SSL_REDIRECT="False",
+        AWS_STORAGE_BUCKET_NAME=server.public_bucket,
+        AWS_STATIC_BUCKET_NAME=server.public_bucket,
+        AWS_S3_ENDPOINT_URL=server.endpoint,
+        AWS_S3_REGION_NAME="us-east-1",
+        AWS_S3_ADDRESSING_STYLE="path",
+        AWS_ACCESS_KEY_ID=server.access_key,
+        AWS_SECRET_ACCESS_KEY=server.secret_key,
+        AWS_S3_CUSTOM_DOMAIN="",
+    )
+
+
+def run(venv, root, env, *args):
+    result = subprocess.run(
+        [venv / "bin" / args[0], *args[1:]], cwd=root, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise RuntimeError(result.stdout + result.stderr)
+    return result.stdout
+
+
+def upload_benchmark(venv, root, env, server, size_mb, workdir):
+    big = workdir / "big.bin"
+    with big.open("wb") as out:
+        for _ in range(size_mb):
+            out.write(os.urandom(MIB))
+
+    client = server.client()
+    started = time.monotonic()
+    client.upload_file(str(big), server.public_bucket, "bench/raw-boto3.bin")
+    raw_seconds = time.monotonic() - started
+
+    # The release phase: migrations and static files, then an admin account.
+    run(venv, root, env, "python", "manage.py", "migrate", "--noinput")
+    run(venv, root, env, "python", "manage.py", "collectstatic", "--noinput")
+    create_admin = (
+        "from django.contrib.auth.models import User; "
+        "User.objects.create_superuser('bench', 'bench@example.com', 'bench-password-123')"
+    )
+    run(venv, root, env, "python", "manage.py", "shell", "-c", create_admin)
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [venv / "bin" / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--timeout", "600", "--access-logfile", "/dev/null"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/healthz", process=gunicorn)
+        jar = workdir / "cookies.txt"
+        curl = ["curl", "-sS", "-b", str(jar), "-c", str(jar)]
+
+        def csrf_of(page):
+            html = subprocess.run([*curl, f"{base}{page}"], capture_output=True, text=True).stdout
+            return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+        subprocess.run(
+            [*curl, "-o", "/dev/null", "-e", f"{base}/admin/login/",
+             "-d", f"csrfmiddlewaretoken={csrf_of('/admin/login/')}",
+             "-d", "username=bench", "-d", "password=bench-password-123",
+             f"{base}/admin/login/?next=/admin/"],
+            check=True,
+        )  # fmt: skip
+
+        def post_upload(path, title):
+            token = csrf_of("/admin/uploads/upload/add/")
+            return subprocess.run(
+                [*curl, "-o", "/dev/null", "-w", "%{http_code}", "-e", f"{base}/admin/",
+                 "-F", f"csrfmiddlewaretoken={token}", "-F", f"title={title}",
+                 "-F", f"file=@{path}", f"{base}/admin/uploads/upload/add/"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+
+        # A small upload first: the worker builds its boto3 client once, not per upload.
+        small = workdir / "small.txt"
+        small.write_bytes(b"warm-up\n")
+        assert post_upload(small, "Warm-up") == "302"
+        worker = children(gunicorn.pid)[0]
+        baseline = rss_kib(worker)
+        sampler = PeakRSS(worker)
+        sampler.start()
+        started = time.monotonic()
+        status = post_upload(big, "Big")
+        app_seconds = time.monotonic() - started
+        sampler.running = False
+        sampler.join()
+        if status != "302":
+            raise RuntimeError(f"upload answered {status}")
+        keys = [
+            item["Key"]
+            for item in client.list_objects_v2(Bucket=server.public_bucket, Prefix="media/")[
+                "Contents"
+            ]
+        ]
+        stored = [k for k in keys if k.endswith(".bin")]
+        size = client.head_object(Bucket=server.public_bucket, Key=stored[-1])["ContentLength"]
+        assert size == big.stat().st_size, (size, big.stat().st_size)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+
+    print(f"\nUpload of {size_mb} MiB to SeaweedFS on loopback")
+    raw_rate, app_rate = size_mb / raw_seconds, size_mb / app_seconds
+    print(f"  raw boto3 upload_file           {raw_seconds:6.2f} s  {raw_rate:7.1f} MiB/s")
+    print(
+        f"  admin upload through gunicorn   {app_seconds:6.2f} s  {app_rate:7.1f} MiB/s"
+        f"  ({raw_seconds / app_seconds:.2f}x raw; target >= 0.80x)"
+    )
+    print(
+        f"  gunicorn worker RSS             {baseline / 1024:6.1f} MiB after a warm-up upload, "
+        f"peak growth {(sampler.peak - baseline) / 1024:.1f} MiB (target <= 64 MiB)"
+    )
+
+
+COUNT_REQUESTS = """
+import sys, time, botocore.client
+calls = []
+original = botocore.client.BaseClient._make_api_call
+def counting(self, operation, params):
+    calls.append(operation)
+    return original(self, operation, params)
+botocore.client.BaseClient._make_api_call = counting
+from django.core.management import call_command
+started = time.monotonic()
+call_command("collectstatic", interactive=False, verbosity=0)
+print(f"{time.monotonic() - started:.2f} {len(calls)}")
+"""
+
+
+def collectstatic_benchmark(venv, root, env, server):
+    client = server.client()
+    print("\ncollectstatic of the admin and the project (seconds, S3 requests)")
+    for label, extra in (
+        ("project: S3ManifestStaticStorage + Collectfasta", {}),
+        ("plain S3ManifestStaticStorage", {"COLLECTFASTA_ENABLED": "False"}),
+    ):
+        listing = client.list_objects_v2(Bucket=server.public_bucket, Prefix="static/")
+        for item in listing.get("Contents", []):
+            client.delete_object(Bucket=server.public_bucket, Key=item["Key"])
+        runs = []
+        for _ in ("full", "rerun"):
+            code = COUNT_REQUESTS
+            if extra:
+                code = "from django.conf import settings; settings.COLLECTFASTA_ENABLED = False\n"
+                code += COUNT_REQUESTS
+            out = run(venv, root, env, "python", "manage.py", "shell", "-c", code)
+            seconds, calls = out.strip().splitlines()[-1].split()
+            runs.append(f"{float(seconds):5.2f} s {int(calls):4d} requests")
+        print(f"  {label:48s} full {runs[0]} | no-op rerun {runs[1]}")
+    print("  target for the project's no-op rerun: <= 1 s and <= 5 requests")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=256)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-s3-"))
+    server = start_seaweedfs(workdir / "seaweedfs")
+    try:
+        root = bake(
+            workdir,
+            storage_provider="s3-compatible",
+            static_storage="bucket",
+            media_access="public",
+            use_heroku=False,
+            use_docker=False,
+        )
+        venv = project_venv(root)
+        env = project_env(root, server, workdir / "db.sqlite3")
+        upload_benchmark(venv, root, env, server, args.size_mb, workdir)
+        collectstatic_benchmark(venv, root, env, server)
+    finally:
+        stop(server.process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
