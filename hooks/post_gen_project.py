@@ -26,6 +26,11 @@ OWNED_PATHS = {
         "aws-s3": ["tests/test_storage_live.py"],
         "digitalocean-spaces": ["tests/test_storage_live.py"],
         "s3-compatible": ["tests/test_storage_live.py"],
+        "cloudinary": [
+            "config/cloudinary_storage.py",
+            "tests/test_cloudinary_storage.py",
+            "tests/test_cloudinary_live.py",
+        ],
     },
 }
 
@@ -107,6 +112,9 @@ def next_steps(answers):
         "",
         "Run its tests: pytest",
     ]
+    if answers["storage_provider"] == "cloudinary":
+        migrate = lines.index("  python manage.py migrate")
+        lines.insert(migrate, "  # first put your CLOUDINARY_URL in .env (README.md, 'Cloudinary')")
     if answers["use_docker"]:
         lines += ["With Docker: docker compose up --build"]
     if answers["use_heroku"]:

@@ -11,7 +11,7 @@ import re
 import sys
 
 CHOICES = {
-    "storage_provider": ("filesystem", "aws-s3", "digitalocean-spaces", "s3-compatible"),
+    "storage_provider": ("filesystem", "aws-s3", "digitalocean-spaces", "s3-compatible", "cloudinary"),
     "static_storage": ("whitenoise", "bucket"),
     "media_access": ("public", "private"),
 }
@@ -25,12 +25,18 @@ UNSUPPORTED = {
     ("filesystem", "media_access", "private"): (
         "local disk cannot sign URLs; choose public, or a cloud storage_provider"
     ),
+    ("cloudinary", "static_storage", "bucket"): (
+        "Cloudinary holds uploaded media only and static files stay on whitenoise; "
+        "choose whitenoise"
+    ),
 }
 
 # Names the generated project imports or creates: a project called one of these
 # would shadow it as soon as the project directory is on sys.path.
 RESERVED_NAMES = frozenset(
     {
+        "certifi",
+        "cloudinary",
         "config",
         "django",
         "environ",
@@ -43,6 +49,7 @@ RESERVED_NAMES = frozenset(
         "test",
         "tests",
         "uploads",
+        "urllib3",
         "whitenoise",
     }
 )

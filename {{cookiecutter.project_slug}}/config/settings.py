@@ -237,6 +237,29 @@ STATIC_URL = "static/"
 # collectstatic compares files with one listing of the bucket and uploads only changes.
 COLLECTFASTA_STRATEGY = "collectfasta.strategies.boto3.Boto3ManifestMemoryStrategy"
 {%- endif %}
+{%- elif cookiecutter.__family == "cloudinary" %}
+
+# Uploaded media live on Cloudinary under media/ (config/cloudinary_storage.py).
+# The account, in the SDK's own format: cloudinary://API_KEY:API_SECRET@CLOUD_NAME.
+CLOUDINARY_URL = env.str("CLOUDINARY_URL")
+
+STORAGES = {
+    "default": {
+        "BACKEND": "config.cloudinary_storage.CloudinaryStorage",
+        "OPTIONS": {
+            "location": "media",
+{%- if cookiecutter.media_access == "private" %}
+            # Files are delivered only through signed URLs, which storage.url() builds.
+            "delivery_type": "authenticated",
+{%- else %}
+            "delivery_type": "upload",
+{%- endif %}
+        },
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
 {%- endif %}
 
 # HTTPS: the platform's proxy terminates TLS and says so in X-Forwarded-Proto.

@@ -20,6 +20,10 @@ os.environ.setdefault("AWS_S3_ENDPOINT_URL", "http://localhost:8333")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "test-key")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test-secret")
 {%- endif %}
+{%- elif cookiecutter.__family == "cloudinary" %}
+# tests/test_cloudinary_live.py runs only with a real account in CLOUDINARY_URL.
+CLOUDINARY_LIVE = bool(os.environ.get("CLOUDINARY_URL"))
+os.environ.setdefault("CLOUDINARY_URL", "cloudinary://test-key:test-secret@test-cloud")
 {%- endif %}
 
 from config.settings import *  # noqa: E402, F403
@@ -27,7 +31,11 @@ from config.settings import *  # noqa: E402, F403
 STORAGES = {
     **STORAGES,  # noqa: F405
 {%- if cookiecutter.__family != "filesystem" %}
+{%- if cookiecutter.__family == "cloudinary" %}
+    # Unit tests keep uploads in memory; tests/test_cloudinary_storage.py covers Cloudinary.
+{%- else %}
     # Unit tests keep uploads in memory; tests/test_storage_live.py uses the real bucket.
+{%- endif %}
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 {%- endif %}
     # Tests render admin pages without running collectstatic first.

@@ -1,5 +1,5 @@
 import io
-{%- if cookiecutter.__family != "filesystem" %}
+{%- if cookiecutter.__family == "s3" %}
 import os
 {%- endif %}
 
@@ -29,9 +29,17 @@ def png_bytes():
 
 
 def pytest_collection_modifyitems(config, items):
+{%- if cookiecutter.__family == "cloudinary" %}
+    """Tests marked live need a real account: they run only when CLOUDINARY_URL is set."""
+    from django.conf import settings
+
+    if settings.CLOUDINARY_LIVE:
+        return
+{%- else %}
     """Tests marked live run only when STORAGE_LIVE_TESTS=1 (see test_storage_live.py)."""
     if os.environ.get("STORAGE_LIVE_TESTS") == "1":
         return
+{%- endif %}
     live = [item for item in items if item.get_closest_marker("live")]
     if live:
         config.hook.pytest_deselected(items=live)

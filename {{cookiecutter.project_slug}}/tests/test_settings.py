@@ -27,6 +27,8 @@ PRODUCTION = {
     "AWS_ACCESS_KEY_ID": "example-key",
     "AWS_SECRET_ACCESS_KEY": "example-secret",
 {%- endif %}
+{%- elif cookiecutter.__family == "cloudinary" %}
+    "CLOUDINARY_URL": "cloudinary://111222333:s3cr3t@demo-cloud",
 {%- endif %}
 }
 

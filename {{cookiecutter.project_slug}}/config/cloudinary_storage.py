@@ -1,0 +1,182 @@
+"""Uploaded media on Cloudinary, through the official `cloudinary` SDK.
+
+The account comes from settings.CLOUDINARY_URL, in the SDK's own format:
+`cloudinary://API_KEY:API_SECRET@CLOUD_NAME`, where query parameters set any
+other SDK option (e.g. `?secure_distribution=media.example.com`; `true`/`false`
+become booleans, as in the SDK's CLOUDINARY_* variables).
+
+Each stored name carries everything needed to find the file again:
+
+    <resource_type>/<delivery type>/<public_id>[.<format>]
+    image/upload/media/images/2026/05/photo_k3v9x0qa.png
+    raw/authenticated/media/uploads/2026/05/report_7hw2mz4c.pdf
+
+The resource type (image, video or raw) follows the content type guessed from
+the file name: images are `image`, video and audio are `video`, anything else
+is `raw`. Image and video public IDs have no extension (Cloudinary keeps the
+format apart), raw public IDs keep theirs. Every save gets a new random suffix,
+so uploads never replace each other and `exists()` never has to ask the
+rate-limited Admin API: it answers False.
+
+With `delivery_type="authenticated"` files can only be fetched through signed
+URLs, which `url()` builds. A file goes up in one request: Cloudinary's upload
+size limits for the account apply.
+"""
+
+import mimetypes
+import posixpath
+import secrets
+import string
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import cloudinary
+import cloudinary.uploader
+import cloudinary.utils
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.utils.deconstruct import deconstructible
+
+RESOURCE_TYPES = ("image", "video", "raw")
+DELIVERY_TYPES = ("upload", "authenticated")
+SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def account_options(cloudinary_url):
+    """The SDK options in a CLOUDINARY_URL (cloud name, key, secret, query options)."""
+    parts = urlsplit(cloudinary_url)
+    if parts.scheme != "cloudinary" or not (parts.hostname and parts.username and parts.password):
+        raise ImproperlyConfigured(
+            "CLOUDINARY_URL must look like cloudinary://API_KEY:API_SECRET@CLOUD_NAME "
+            "(copy it from the Cloudinary console's API keys page)."
+        )
+    options = {
+        "cloud_name": parts.hostname,
+        "api_key": unquote(parts.username),
+        "api_secret": unquote(parts.password),
+    }
+    if parts.path.strip("/"):
+        options.update(private_cdn=True, secure_distribution=parts.path.strip("/"))
+    for key, value in parse_qsl(parts.query):
+        options[key] = {"true": True, "false": False}.get(value, value)
+    return options
+
+
+def resource_type_for(filename):
+    """image, video (video and audio) or raw, from the content type the name suggests."""
+    content_type, _ = mimetypes.guess_type(filename)
+    kind = (content_type or "").partition("/")[0]
+    if kind == "image":
+        return "image"
+    if kind in ("video", "audio"):
+        return "video"
+    return "raw"
+
+
+@deconstructible(path="config.cloudinary_storage.CloudinaryStorage")
+class CloudinaryStorage(Storage):
+    def __init__(self, location="media", delivery_type="upload", timeout=60, cloudinary_url=None):
+        if delivery_type not in DELIVERY_TYPES:
+            raise ImproperlyConfigured(f"delivery_type must be one of {DELIVERY_TYPES}")
+        self.location = location.strip("/")
+        self.delivery_type = delivery_type
+        self.timeout = timeout
+        self.account = account_options(cloudinary_url or settings.CLOUDINARY_URL)
+        self.account.setdefault("secure", True)
+        self.http = cloudinary.utils.get_http_connector(cloudinary.config(), cloudinary.CERT_KWARGS)
+
+    def get_available_name(self, name, max_length=None):
+        """A new name on every call: the file name with a random suffix, nothing asked."""
+        directory, filename = posixpath.split(name)
+        stem, extension = posixpath.splitext(filename)
+        suffix = "_" + "".join(secrets.choice(SUFFIX_ALPHABET) for _ in range(8))
+        head = f"{resource_type_for(filename)}/{self.delivery_type}/"
+        folder = posixpath.join(self.location, directory)
+
+        def build(stem):
+            return head + posixpath.join(folder, f"{stem}{suffix}{extension}")
+
+        excess = len(build(stem)) - max_length if max_length is not None else 0
+        if excess > 0:
+            stem = stem[:-excess] if excess < len(stem) else ""
+            if not stem:
+                raise SuspiciousFileOperation(
+                    f"Storage cannot store {name!r} in a name of at most {max_length} characters."
+                )
+        return build(stem)
+
+    def exists(self, name):
+        # Names are never reused (see get_available_name).
+        return False
+
+    def _save(self, name, content):
+        resource_type, delivery_type, public_id, _ = self.parse(name)
+        if hasattr(content, "seek"):
+            content.seek(0)
+        result = cloudinary.uploader.upload(
+            content,
+            public_id=public_id,
+            resource_type=resource_type,
+            type=delivery_type,
+            overwrite=False,
+            filename=posixpath.basename(name),
+            timeout=self.timeout,
+            **self.account,
+        )
+        stored = f"{result['resource_type']}/{result['type']}/{result['public_id']}"
+        if result["resource_type"] != "raw" and result.get("format"):
+            stored += "." + result["format"]
+        return stored
+
+    def parse(self, name):
+        """(resource_type, delivery type, public_id, format or None) of a stored name."""
+        resource_type, delivery_type, path = name.split("/", 2)
+        if resource_type not in RESOURCE_TYPES or delivery_type not in DELIVERY_TYPES:
+            raise ValueError(f"{name!r} is not a name this storage gave out")
+        if resource_type == "raw":
+            return resource_type, delivery_type, path, None
+        public_id, extension = posixpath.splitext(path)
+        return resource_type, delivery_type, public_id, extension.lstrip(".") or None
+
+    def url(self, name):
+        resource_type, delivery_type, public_id, file_format = self.parse(name)
+        url, _ = cloudinary.utils.cloudinary_url(
+            public_id,
+            resource_type=resource_type,
+            type=delivery_type,
+            format=file_format,
+            sign_url=delivery_type != "upload",
+            **self.account,
+        )
+        return url
+
+    def _fetch(self, method, name):
+        response = self.http.request(method, self.url(name), timeout=self.timeout)
+        if response.status == 404:
+            raise FileNotFoundError(f"{name} is not on Cloudinary")
+        if response.status != 200:
+            raise OSError(f"Cloudinary answered {response.status} for {name}")
+        return response
+
+    def _open(self, name, mode="rb"):
+        if mode != "rb":
+            raise ValueError("Files on Cloudinary open read-only, in 'rb' mode.")
+        return ContentFile(self._fetch("GET", name).data, name=name)
+
+    def size(self, name):
+        return int(self._fetch("HEAD", name).headers["Content-Length"])
+
+    def delete(self, name):
+        resource_type, delivery_type, public_id, _ = self.parse(name)
+        result = cloudinary.uploader.destroy(
+            public_id,
+            resource_type=resource_type,
+            type=delivery_type,
+            invalidate=True,
+            timeout=self.timeout,
+            **self.account,
+        )
+        # Deleting a file that is already gone is not an error for Django.
+        if result.get("result") not in ("ok", "not found"):
+            raise OSError(f"Cloudinary did not delete {name}: {result}")
