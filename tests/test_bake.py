@@ -172,6 +172,10 @@ def test_every_answer_changes_the_output(cookies, key, value):
         ({"project_slug": "import"}, "project_slug 'import' is a Python keyword"),
         ({"email": "nobody"}, "email 'nobody' is not an email address"),
         ({"domain_name": "https://example.com"}, "domain_name 'https://example.com'"),
+        (
+            {"storage_provider": "cloudinary", "static_storage": "bucket"},
+            "static_storage 'bucket' does not work with storage_provider 'cloudinary'",
+        ),
     ],
 )
 def test_bad_answer_stops_generation_and_leaves_nothing(tmp_path, capfd, answers, message):

@@ -27,6 +27,12 @@ COMPOSE = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
 HONCHO = Path(sys.executable).parent / "honcho"
 
 
+# What a provider needs in the environment beyond .env (e.g. a cloud account).
+PROVIDER_ENV = {
+    "cloudinary": {"CLOUDINARY_URL": "cloudinary://111222333:not-a-secret@demo-cloud"},
+}
+
+
 @pytest.fixture(params=COMBINATIONS, ids=combination_id)
 def project(request, projects):
     return projects(**request.param)
@@ -86,7 +92,7 @@ def test_compose_file_is_valid_for_docker_compose(projects, provider):
         cwd=project.root,
         capture_output=True,
         text=True,
-        env=clean_env(),
+        env=clean_env(**PROVIDER_ENV.get(provider, {})),
     )
 
     assert result.returncode == 0, result.stderr
@@ -99,6 +105,9 @@ def test_compose_file_is_valid_for_docker_compose(projects, provider):
         volumes = {(v["source"], v["target"]) for v in web["volumes"]}
         assert ("media", "/app/media") in volumes
         assert "media" in config["volumes"]
+    elif provider == "cloudinary":
+        assert "volumes" not in web and "media" not in config["volumes"]
+        assert web["environment"]["CLOUDINARY_URL"] == PROVIDER_ENV[provider]["CLOUDINARY_URL"]
     else:
         s3 = config["services"]["s3"]
         assert "s3.localhost" in s3["networks"]["default"]["aliases"]
@@ -154,7 +163,8 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
         "ALLOWED_HOSTS=127.0.0.1\n"
         f"DATABASE_URL=sqlite:///{database}\n"
         f"MEDIA_ROOT={tmp_path / 'media'}\n"
-        "ENV_FILE=\n"
+        + "".join(f"{name}={value}\n" for name, value in PROVIDER_ENV.get(provider, {}).items())
+        + "ENV_FILE=\n"
         # Loopback only here; on Heroku gunicorn binds 0.0.0.0:$PORT itself.
         f"GUNICORN_CMD_ARGS=--bind=127.0.0.1:{port}\n"
     )

@@ -1,0 +1,252 @@
+"""A loopback stand-in for Cloudinary's upload API and delivery URLs.
+
+Cloudinary has no emulator. This server speaks the part of the service the
+generated project uses, and checks what the real one checks:
+
+- POST /v1_1/<cloud>/<resource_type>/upload and .../destroy, multipart forms
+  signed the way Cloudinary documents: the parameters other than file, api_key,
+  resource_type, cloud_name and signature, as "key=value" ("&" escaped as "%26"),
+  sorted, joined with "&", followed by the API secret, hashed (SHA-1 by default)
+  and hex-encoded. A bad signature, an unknown key or a stale timestamp gets
+  HTTP 401 with Cloudinary's JSON error body.
+- GET/HEAD /<cloud>/<resource_type>/<type>/[s--SIGNATURE--/][v<version>/]<public_id>[.<format>]
+  serves the stored bytes. "authenticated" files need the URL signature: the
+  first 8 characters of the URL-safe base64 SHA-1 of "<public_id>[.<format>]"
+  followed by the API secret; without it, or with another, the answer is 401.
+
+The signature code here is written from that description, not taken from the
+SDK, so a request the SDK signs wrongly fails.
+"""
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
+
+UNSIGNED_FIELDS = {"file", "api_key", "resource_type", "cloud_name", "signature"}
+DELIVERY = re.compile(
+    r"^/(?P<cloud>[^/]+)/(?P<resource_type>image|video|raw)/(?P<type>upload|authenticated)/"
+    r"(?:s--(?P<signature>[A-Za-z0-9_-]{8})--/)?(?:v\d+/)?(?P<path>.+)$"
+)
+API = re.compile(r"^/v1_1/(?P<cloud>[^/]+)/(?P<resource_type>image|video|raw)/(?P<action>\w+)$")
+FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
+
+
+def string_to_sign(params):
+    pairs = [f"{key}={value}".replace("&", "%26") for key, value in params.items() if value]
+    return "&".join(sorted(pairs))
+
+
+def api_signature(params, secret, algorithm="sha1"):
+    return hashlib.new(algorithm, (string_to_sign(params) + secret).encode()).hexdigest()
+
+
+def url_signature(to_sign, secret):
+    digest = hashlib.sha1((to_sign + secret).encode()).digest()
+    return base64.urlsafe_b64encode(digest)[:8].decode()
+
+
+def parse_form(content_type, body):
+    """(fields, (file name, file bytes)) from a multipart/form-data body."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    fields, upload = {}, None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        if name == "file":
+            upload = (part.get_filename(), data)
+        elif name.endswith("[]"):
+            # The SDK sends list parameters as repeated "key[]" fields.
+            key = name[:-2]
+            fields[key] = f"{fields[key]},{data.decode()}" if key in fields else data.decode()
+        else:
+            fields[name] = data.decode()
+    return fields, upload
+
+
+@dataclass
+class Asset:
+    resource_type: str
+    type: str
+    public_id: str
+    format: str | None
+    data: bytes
+    version: int
+
+
+@dataclass
+class FakeCloudinary:
+    """The server's state: the account, the stored assets and every API call."""
+
+    cloud_name: str = "demo-cloud"
+    api_key: str = "123456789012345"
+    api_secret: str = field(default_factory=lambda: secrets.token_urlsafe(20))
+    algorithm: str = "sha1"
+    assets: dict = field(default_factory=dict)
+    calls: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    base_url: str = ""
+
+    def url(self, **options):
+        """A CLOUDINARY_URL for this account (options become query parameters)."""
+        secret = options.pop("api_secret", self.api_secret)
+        query = "&".join(f"{key}={value}" for key, value in options.items())
+        url = f"cloudinary://{self.api_key}:{secret}@{self.cloud_name}"
+        return f"{url}?{query}" if query else url
+
+    def asset(self, resource_type, type_, public_id):
+        return self.assets.get((resource_type, type_, public_id))
+
+    def check_signature(self, fields):
+        if fields.get("api_key") != self.api_key:
+            return f"Unknown API key {fields.get('api_key')}"
+        timestamp = fields.get("timestamp", "")
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > 3600:
+            return f"Stale request - reported time is {timestamp}"
+        signed = {key: value for key, value in fields.items() if key not in UNSIGNED_FIELDS}
+        expected = api_signature(signed, self.api_secret, self.algorithm)
+        if fields.get("signature") != expected:
+            return (
+                f"Invalid Signature {fields.get('signature')}. "
+                f"String to sign - '{string_to_sign(signed)}'."
+            )
+        return None
+
+    def upload(self, resource_type, fields, upload):
+        filename, data = upload
+        public_id = fields.get("public_id") or secrets.token_hex(10)
+        type_ = fields.get("type", "upload")
+        file_format = None
+        if resource_type != "raw":
+            extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+            file_format = FORMAT_ALIASES.get(extension, extension) or None
+        key = (resource_type, type_, public_id)
+        with self.lock:
+            existing = self.assets.get(key)
+            if existing is None or fields.get("overwrite") != "0":
+                self.assets[key] = Asset(
+                    resource_type, type_, public_id, file_format, data, int(time.time())
+                )
+            asset = self.assets[key]
+        return {**self.describe(asset), "existing": existing is not None}
+
+    def describe(self, asset):
+        name = asset.public_id + (f".{asset.format}" if asset.format else "")
+        path = f"{asset.resource_type}/{asset.type}/v{asset.version}/{name}"
+        return {
+            "public_id": asset.public_id,
+            "version": asset.version,
+            "signature": api_signature(
+                {"public_id": asset.public_id, "version": asset.version}, self.api_secret
+            ),
+            "resource_type": asset.resource_type,
+            "type": asset.type,
+            "bytes": len(asset.data),
+            "url": f"http://res.cloudinary.com/{self.cloud_name}/{path}",
+            "secure_url": f"https://res.cloudinary.com/{self.cloud_name}/{path}",
+            **({"format": asset.format} if asset.format else {}),
+        }
+
+    def destroy(self, resource_type, fields):
+        key = (resource_type, fields.get("type", "upload"), fields.get("public_id"))
+        with self.lock:
+            found = self.assets.pop(key, None)
+        return {"result": "ok" if found else "not found"}
+
+    def deliver(self, path):
+        """(status, bytes) for a delivery URL path."""
+        match = DELIVERY.match(path)
+        if not match or match["cloud"] != self.cloud_name:
+            return 404, b""
+        resource_type, type_ = match["resource_type"], match["type"]
+        # The signature covers the path as it appears in the URL (percent-encoded).
+        if type_ == "authenticated" and match["signature"] != url_signature(
+            match["path"], self.api_secret
+        ):
+            return 401, b""
+        name = unquote(match["path"])
+        public_id, file_format = name, None
+        if resource_type != "raw" and "." in name.rpartition("/")[2]:
+            public_id, _, file_format = name.rpartition(".")
+        asset = self.asset(resource_type, type_, public_id)
+        if asset is None or asset.format != file_format:
+            return 404, b""
+        return 200, asset.data
+
+
+def handler_for(state):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def reply(self, status, body, content_type="application/json", head=False):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def reply_json(self, status, payload):
+            self.reply(status, json.dumps(payload).encode())
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            match = API.match(self.path)
+            if not match or match["cloud"] != state.cloud_name:
+                return self.reply_json(404, {"error": {"message": "Not found"}})
+            fields, upload = parse_form(self.headers["Content-Type"], body)
+            problem = state.check_signature(fields)
+            action, resource_type = match["action"], match["resource_type"]
+            if problem:
+                state.refused.append((action, resource_type, fields, problem))
+                return self.reply_json(401, {"error": {"message": problem}})
+            state.calls.append((action, resource_type, fields))
+            if action == "upload" and upload:
+                return self.reply_json(200, state.upload(resource_type, fields, upload))
+            if action == "destroy":
+                return self.reply_json(200, state.destroy(resource_type, fields))
+            return self.reply_json(400, {"error": {"message": f"Unsupported {action}"}})
+
+        def do_GET(self, head=False):
+            status, data = state.deliver(self.path.partition("?")[0])
+            self.reply(status, data, "application/octet-stream", head=head)
+
+        def do_HEAD(self):
+            self.do_GET(head=True)
+
+    return Handler
+
+
+class CloudinaryServer:
+    """Runs FakeCloudinary on 127.0.0.1 in a thread: start(), then stop()."""
+
+    def __init__(self, **account):
+        self.state = FakeCloudinary(**account)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self.state))
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.state.base_url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self.state
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=10)
