@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import cloudinary.exceptions
 import cloudinary.uploader
 import pytest
+from filelock import FileLock
 
 from tests.helpers import bake, default_answers, load_hook, project_files
 from tests.servers_cloudinary import CloudinaryServer, api_signature
@@ -224,6 +225,14 @@ def project_env(project, tmp_path, cloudinary_url):
     }
 
 
+def collect_static(project, env):
+    """Once per project: the admin's error pages need the static manifest (DEBUG is off)."""
+    with FileLock(f"{project.root}.collectstatic.lock"):
+        if not (project.root / "staticfiles" / "staticfiles.json").exists():
+            result = project.manage("collectstatic", "--noinput", env=env)
+            assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture
 def site(projects, cloudinary_server, tmp_path):
     """A migrated project of the given media access, talking to the loopback server."""
@@ -239,6 +248,7 @@ def site(projects, cloudinary_server, tmp_path):
         url = cloudinary_server.url(upload_prefix=cloudinary_server.base_url, **url_options)
         env = project_env(project, tmp_path, url)
         project.migrate(env)
+        collect_static(project, env)
         return project, env
 
     return make
@@ -275,7 +285,7 @@ def count_rows(project, env):
         "shell", "-c", "from uploads.models import Upload; print(Upload.objects.count())", env=env
     )
     assert result.returncode == 0, result.stderr
-    return int(result.stdout.strip())
+    return int(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
