@@ -12,7 +12,7 @@ def projects(cookies_session):
         key = tuple(sorted(answers.items()))
         if key not in cache:
             root = bake(cookies_session, **answers)
-            cache[key] = Project(root, project_venv(root))
+            cache[key] = Project(root, project_venv(root), answers)
         return cache[key]
 
     return get

@@ -127,8 +127,8 @@ def clean_env(**variables):
 class Project:
     """A baked project with its own virtual environment."""
 
-    def __init__(self, root, venv):
-        self.root, self.venv = root, venv
+    def __init__(self, root, venv, answers=None):
+        self.root, self.venv, self.answers = root, venv, answers or {}
 
     def run(self, *args, env=None, timeout=300):
         """Run a command from the project's venv in the project directory."""

@@ -466,3 +466,32 @@ def test_compose_refuses_to_start_without_an_account(projects):
 
     assert result.returncode != 0
     assert "CLOUDINARY_URL" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("media_access", "count"), [("public", 3), ("private", 4)])
+def test_projects_live_tests_run_only_with_an_account(
+    projects, cloudinary_server, media_access, count
+):
+    project = projects(
+        storage_provider="cloudinary",
+        static_storage="whitenoise",
+        media_access=media_access,
+        use_heroku=False,
+        use_docker=True,
+    )
+    pytest_live = ("pytest", "-q", "-p", "no:cacheprovider", "tests/test_cloudinary_live.py")
+
+    without = project.run(*pytest_live)
+    host = urlsplit(cloudinary_server.base_url).netloc
+    account = cloudinary_server.url(
+        upload_prefix=cloudinary_server.base_url, cname=host, secure="false"
+    )
+    uploads_before = len(cloudinary_server.calls)
+    with_account = project.run(*pytest_live, env={"CLOUDINARY_URL": account})
+
+    assert without.returncode == 5, without.stdout + without.stderr
+    assert f"{count} deselected" in without.stdout
+    assert with_account.returncode == 0, with_account.stdout + with_account.stderr
+    assert f"{count} passed" in with_account.stdout
+    assert len(cloudinary_server.calls) > uploads_before
