@@ -158,6 +158,16 @@ def test_server_accepts_the_sdks_signature_and_keeps_the_bytes(cloudinary_server
     assert cloudinary_server.asset("raw", "upload", "checks/ok.txt").data == b"exact bytes"
 
 
+def test_server_never_replaces_a_file_when_asked_not_to(cloudinary_server):
+    options = {"resource_type": "raw", "public_id": "checks/kept.txt", "overwrite": False}
+
+    first = cloudinary.uploader.upload(b"first", **options, **sdk_options(cloudinary_server))
+    second = cloudinary.uploader.upload(b"second", **options, **sdk_options(cloudinary_server))
+
+    assert (first["existing"], second["existing"]) == (False, True)
+    assert cloudinary_server.asset("raw", "upload", "checks/kept.txt").data == b"first"
+
+
 @pytest.mark.parametrize(
     ("overrides", "problem"),
     [

@@ -124,6 +124,9 @@ class CloudinaryStorage(Storage):
             timeout=self.timeout,
             **self.account,
         )
+        if result.get("existing"):
+            # overwrite=False kept the file already there: this content was not stored.
+            raise FileExistsError(f"Cloudinary already holds {public_id}")
         stored = f"{result['resource_type']}/{result['type']}/{result['public_id']}"
         if result["resource_type"] != "raw" and result.get("format"):
             stored += "." + result["format"]

@@ -134,6 +134,22 @@ def test_save_uploads_with_a_signed_request(http):
     assert http.requests[1].fields["public_id"] == "media/images/p_abc"
 
 
+def test_an_upload_that_would_replace_a_file_raises(http):
+    storage = make_storage(http)
+    http.answer(
+        payload={
+            **RESULT,
+            "public_id": "media/uploads/r_abc",
+            "resource_type": "raw",
+            "type": "upload",
+            "existing": True,
+        }
+    )
+
+    with pytest.raises(FileExistsError):
+        storage._save("raw/upload/media/uploads/r_abc", ContentFile(b"new"))
+
+
 def test_refused_upload_raises(http):
     storage = make_storage(http)
     http.answer(status=401, payload={"error": {"message": "Invalid Signature"}})
