@@ -9,6 +9,10 @@ generated project uses, and checks what the real one checks:
   sorted, joined with "&", followed by the API secret, hashed (SHA-1 by default)
   and hex-encoded. A bad signature, an unknown key or a stale timestamp gets
   HTTP 401 with Cloudinary's JSON error body.
+- Large files come in parts (the SDK's upload_large): each part is a signed
+  upload with "Content-Range: bytes <first>-<last>/<total>" and an
+  X-Unique-Upload-Id header; parts must arrive in order, and the file is stored
+  once the last byte is in.
 - GET/HEAD /<cloud>/<resource_type>/<type>/[s--SIGNATURE--/][v<version>/]<public_id>[.<format>]
   serves the stored bytes. "authenticated" files need the URL signature: the
   first 8 characters of the URL-safe base64 SHA-1 of "<public_id>[.<format>]"
@@ -95,6 +99,8 @@ class FakeCloudinary:
     assets: dict = field(default_factory=dict)
     calls: list = field(default_factory=list)
     refused: list = field(default_factory=list)
+    partial: dict = field(default_factory=dict)
+    large_uploads: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
 
@@ -123,7 +129,22 @@ class FakeCloudinary:
             )
         return None
 
-    def upload(self, resource_type, fields, upload):
+    def upload_part(self, resource_type, fields, upload, content_range, upload_id):
+        """One part of a large upload: the result once complete, else None."""
+        first, last, total = map(
+            int, re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", content_range).groups()
+        )
+        with self.lock:
+            received = self.partial.setdefault(upload_id, bytearray())
+            if first != len(received) or last - first + 1 != len(upload[1]):
+                raise ValueError(f"part {content_range} does not follow {len(received)} bytes")
+            received += upload[1]
+            if len(received) < total:
+                return None
+            del self.partial[upload_id]
+        return self.upload(resource_type, fields, (upload[0], bytes(received)), parts=True)
+
+    def upload(self, resource_type, fields, upload, parts=False):
         filename, data = upload
         public_id = fields.get("public_id") or secrets.token_hex(10)
         type_ = fields.get("type", "upload")
@@ -139,6 +160,8 @@ class FakeCloudinary:
                     resource_type, type_, public_id, file_format, data, int(time.time())
                 )
             asset = self.assets[key]
+        if parts:
+            self.large_uploads.append(asset.public_id)
         return {**self.describe(asset), "existing": existing is not None}
 
     def describe(self, asset):
@@ -215,6 +238,18 @@ def handler_for(state):
                 state.refused.append((action, resource_type, fields, problem))
                 return self.reply_json(401, {"error": {"message": problem}})
             state.calls.append((action, resource_type, fields))
+            content_range = self.headers.get("Content-Range")
+            if action == "upload" and upload and content_range:
+                upload_id = self.headers["X-Unique-Upload-Id"]
+                try:
+                    result = state.upload_part(
+                        resource_type, fields, upload, content_range, upload_id
+                    )
+                except ValueError as error:
+                    return self.reply_json(400, {"error": {"message": str(error)}})
+                if result is None:
+                    return self.reply_json(200, {"done": False, "public_id": fields["public_id"]})
+                return self.reply_json(200, result)
             if action == "upload" and upload:
                 return self.reply_json(200, state.upload(resource_type, fields, upload))
             if action == "destroy":

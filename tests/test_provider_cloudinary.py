@@ -505,3 +505,23 @@ def test_projects_live_tests_run_only_with_an_account(
     assert with_account.returncode == 0, with_account.stdout + with_account.stderr
     assert f"{count} passed" in with_account.stdout
     assert len(cloudinary_server.calls) > uploads_before
+
+
+@pytest.mark.slow
+def test_large_files_go_up_in_parts(site, cloudinary_server, tmp_path):
+    project, env = site()
+    # Over the storage's 20 MiB part size: two parts.
+    content = hashlib.sha256(b"seed").digest() * (21 * 1024 * 1024 // 32)
+
+    code, data = upload_files(project, env, tmp_path, "archive.zip", content)
+
+    assert code == 0, data
+    public_id = path_of(data["file"])
+    assert public_id in cloudinary_server.large_uploads
+    parts = [
+        fields
+        for action, _, fields in cloudinary_server.calls
+        if action == "upload" and fields.get("public_id") == public_id
+    ]
+    assert len(parts) == 2
+    assert stored_asset(cloudinary_server, data["file"]).data == content

@@ -19,8 +19,9 @@ so uploads never replace each other and `exists()` never has to ask the
 rate-limited Admin API: it answers False.
 
 With `delivery_type="authenticated"` files can only be fetched through signed
-URLs, which `url()` builds. A file goes up in one request: Cloudinary's upload
-size limits for the account apply.
+URLs, which `url()` builds. Files larger than `chunk_size` go up in parts of
+that size (the SDK's upload_large), so memory use stays bounded; Cloudinary's
+upload size limits for the account still apply.
 """
 
 import mimetypes
@@ -74,14 +75,44 @@ def resource_type_for(filename):
     return "raw"
 
 
+class KeepOpen:
+    """A file's read, seek and tell, without close: the caller keeps its file open."""
+
+    def __init__(self, file):
+        self.file, self.name = file, posixpath.basename(file.name or "") or "file"
+
+    def read(self, size=-1):
+        return self.file.read(size)
+
+    def seek(self, offset, whence=0):
+        return self.file.seek(offset, whence)
+
+    def tell(self):
+        return self.file.tell()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
 @deconstructible(path="config.cloudinary_storage.CloudinaryStorage")
 class CloudinaryStorage(Storage):
-    def __init__(self, location="media", delivery_type="upload", timeout=60, cloudinary_url=None):
+    def __init__(
+        self,
+        location="media",
+        delivery_type="upload",
+        timeout=60,
+        chunk_size=20 * 1024 * 1024,
+        cloudinary_url=None,
+    ):
         if delivery_type not in DELIVERY_TYPES:
             raise ImproperlyConfigured(f"delivery_type must be one of {DELIVERY_TYPES}")
         self.location = location.strip("/")
         self.delivery_type = delivery_type
         self.timeout = timeout
+        self.chunk_size = chunk_size
         self.account = account_options(cloudinary_url or settings.CLOUDINARY_URL)
         self.account.setdefault("secure", True)
         self.http = cloudinary.utils.get_http_connector(cloudinary.config(), cloudinary.CERT_KWARGS)
@@ -112,10 +143,15 @@ class CloudinaryStorage(Storage):
 
     def _save(self, name, content):
         resource_type, delivery_type, public_id, _ = self.parse(name)
-        if hasattr(content, "seek"):
-            content.seek(0)
-        result = cloudinary.uploader.upload(
+        content.seek(0)
+        if content.size > self.chunk_size:
+            # upload_large closes what it reads: give it a file object of its own.
+            upload, content = cloudinary.uploader.upload_large, KeepOpen(content)
+        else:
+            upload = cloudinary.uploader.upload
+        result = upload(
             content,
+            chunk_size=self.chunk_size,
             public_id=public_id,
             resource_type=resource_type,
             type=delivery_type,

@@ -31,7 +31,9 @@ class FakeHttp:
         self.answers.append(SimpleNamespace(status=status, data=body, headers=headers or {}))
 
     def request(self, method, url, fields=(), headers=None, timeout=None, **kwargs):
-        self.requests.append(SimpleNamespace(method=method, url=url, fields=dict(fields)))
+        self.requests.append(
+            SimpleNamespace(method=method, url=url, fields=dict(fields), headers=headers or {})
+        )
         return self.answers.pop(0)
 
 
@@ -132,6 +134,23 @@ def test_save_uploads_with_a_signed_request(http):
     )
     assert http.requests[1].url.endswith("/demo-cloud/image/upload")
     assert http.requests[1].fields["public_id"] == "media/images/p_abc"
+
+
+def test_large_files_go_up_in_parts_and_stay_open(http):
+    storage = make_storage(http, chunk_size=4)
+    for _ in range(3):
+        http.answer(
+            payload={**RESULT, "public_id": "media/b_abc", "resource_type": "raw", "type": "upload"}
+        )
+    content = ContentFile(b"0123456789", name="b.bin")
+
+    name = storage._save("raw/upload/media/b_abc.bin", content)
+
+    assert name == "raw/upload/media/b_abc"
+    parts = [(r.headers["Content-Range"], r.fields["file"][1]) for r in http.requests]
+    assert parts == [("bytes 0-3/10", b"0123"), ("bytes 4-7/10", b"4567"), ("bytes 8-9/10", b"89")]
+    assert len({r.headers["X-Unique-Upload-Id"] for r in http.requests}) == 1
+    assert not content.closed
 
 
 def test_an_upload_that_would_replace_a_file_raises(http):
