@@ -79,7 +79,7 @@ class KeepOpen:
     """A file's read, seek and tell, without close: the caller keeps its file open."""
 
     def __init__(self, file):
-        self.file, self.name = file, posixpath.basename(file.name or "") or "file"
+        self.file = file
 
     def read(self, size=-1):
         return self.file.read(size)
@@ -170,9 +170,10 @@ class CloudinaryStorage(Storage):
 
     def parse(self, name):
         """(resource_type, delivery type, public_id, format or None) of a stored name."""
-        resource_type, delivery_type, path = name.split("/", 2)
-        if resource_type not in RESOURCE_TYPES or delivery_type not in DELIVERY_TYPES:
+        parts = name.split("/", 2)
+        if len(parts) != 3 or parts[0] not in RESOURCE_TYPES or parts[1] not in DELIVERY_TYPES:
             raise ValueError(f"{name!r} is not a name this storage gave out")
+        resource_type, delivery_type, path = parts
         if resource_type == "raw":
             return resource_type, delivery_type, path, None
         public_id, extension = posixpath.splitext(path)

@@ -255,6 +255,8 @@ def test_delete_destroys_with_the_resource_and_delivery_type(http):
 def test_names_from_elsewhere_are_refused(http):
     with pytest.raises(ValueError, match="not a name this storage gave out"):
         make_storage(http).url("uploads/2026/05/report.pdf")
+    with pytest.raises(ValueError, match="not a name this storage gave out"):
+        make_storage(http).delete("report.pdf")
 
 
 def test_cloudinary_url_is_read_like_the_sdk_reads_it():
