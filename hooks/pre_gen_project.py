@@ -11,7 +11,13 @@ import re
 import sys
 
 CHOICES = {
-    "storage_provider": ("filesystem", "aws-s3", "digitalocean-spaces", "s3-compatible", "cloudinary"),
+    "storage_provider": (
+        "filesystem",
+        "aws-s3",
+        "digitalocean-spaces",
+        "s3-compatible",
+        "cloudinary",
+    ),
     "static_storage": ("whitenoise", "bucket"),
     "media_access": ("public", "private"),
 }
