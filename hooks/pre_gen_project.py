@@ -11,7 +11,14 @@ import re
 import sys
 
 CHOICES = {
-    "storage_provider": ("filesystem", "aws-s3", "digitalocean-spaces", "s3-compatible"),
+    "storage_provider": (
+        "filesystem",
+        "aws-s3",
+        "digitalocean-spaces",
+        "s3-compatible",
+        "gcs",
+        "azure",
+    ),
     "static_storage": ("whitenoise", "bucket"),
     "media_access": ("public", "private"),
 }
