@@ -117,7 +117,8 @@ def local_env(answers):
         ]
         if separate_static:
             lines.append("AZURE_STATIC_CONTAINER=static")
-        lines.append(f"AZURE_CONNECTION_STRING={AZURITE_CONNECTION_STRING}")
+        # Quoted: a shell can source the file too (the ";" would end the line there).
+        lines.append(f'AZURE_CONNECTION_STRING="{AZURITE_CONNECTION_STRING}"')
     return "\n".join(lines) + "\n"
 
 
