@@ -1,8 +1,8 @@
 {%- if cookiecutter.storage_provider == "gcs" -%}
 """Create the buckets the storages use, when missing.
 
-For emulators (fake-gcs-server in compose.yaml) and first set-ups: in production
-the buckets usually come from the infrastructure's own configuration.
+For the local emulator (fake-gcs-server) and first set-ups: in production the
+buckets usually come from the infrastructure's own configuration.
 """
 
 from django.conf import settings
@@ -29,8 +29,8 @@ class Command(BaseCommand):
 {%- elif cookiecutter.storage_provider == "azure" -%}
 """Create the blob containers the storages use, when missing.
 
-For emulators (Azurite in compose.yaml) and first set-ups: in production the
-containers usually come from the infrastructure's own configuration. A container
+For the local emulator (Azurite) and first set-ups: in production the containers
+usually come from the infrastructure's own configuration. A container
 is readable anonymously when its storage hands out unsigned URLs.
 """
 
