@@ -312,7 +312,7 @@ STORAGES = {
 
 # Uploaded media live in an Azure Blob Storage container under media/. The
 # storage authenticates with the account key, or with a connection string when
-# one is set (the local .env's points at Azurite, the emulator).
+# one is set (the local .env sets one for Azurite, the emulator).
 AZURE_ACCOUNT_NAME = env.str("AZURE_ACCOUNT_NAME")
 AZURE_CONTAINER = env.str("AZURE_CONTAINER")
 AZURE_CONNECTION_STRING = env.str("AZURE_CONNECTION_STRING", default="") or None
