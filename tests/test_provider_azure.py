@@ -204,3 +204,20 @@ def test_static_files_on_the_container(projects, azurite, blobs, tmp_path, media
     assert fetch(upload["url"])[2] == document.read_bytes()
     unsigned_status = fetch(upload["url"].split("?")[0])[0]
     assert unsigned_status == (403 if media_access == "private" else 200)
+
+
+def test_the_projects_own_live_tests_pass_on_azurite(projects, azurite, tmp_path):
+    project = projects(
+        storage_provider="azure",
+        static_storage="whitenoise",
+        media_access="private",
+        use_heroku=False,
+        use_docker=True,
+    )
+    env = project_env(project, azurite, tmp_path)
+
+    result = project.run("pytest", "-m", "live", "-q", env={**env, "STORAGE_LIVE_TESTS": "1"})
+
+    # Round trip, same-name uploads, and the signature checks of private media.
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout

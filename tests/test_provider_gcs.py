@@ -138,3 +138,19 @@ def test_static_files_on_the_bucket(projects, fake_gcs, gcs, tmp_path, media_acc
     media = gcs.bucket(env["GS_BUCKET_NAME"]).get_blob(f"media/{upload['file']}")
     assert media.download_as_bytes() == document.read_bytes()
     assert fetch(upload["url"])[2] == document.read_bytes()
+
+
+def test_the_projects_own_live_tests_pass_on_fake_gcs(projects, fake_gcs, tmp_path):
+    project = projects(
+        storage_provider="gcs",
+        static_storage="whitenoise",
+        media_access="public",
+        use_heroku=False,
+        use_docker=True,
+    )
+    env = project_env(project, fake_gcs, tmp_path)
+
+    result = project.run("pytest", "-m", "live", "-q", env={**env, "STORAGE_LIVE_TESTS": "1"})
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
