@@ -29,7 +29,6 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from uploads.models import Upload  # noqa: E402
 
-
 # Records the context of rendered responses, to read the form errors from it.
 setup_test_environment()
 
