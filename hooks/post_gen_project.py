@@ -26,6 +26,12 @@ OWNED_PATHS = {
         "aws-s3": ["tests/test_storage_live.py"],
         "digitalocean-spaces": ["tests/test_storage_live.py"],
         "s3-compatible": ["tests/test_storage_live.py"],
+        "gcs": ["uploads/management", "tests/test_storage_gcs.py", "tests/test_storage_live.py"],
+        "azure": [
+            "uploads/management",
+            "tests/test_storage_azure.py",
+            "tests/test_storage_live.py",
+        ],
         "cloudinary": [
             "config/cloudinary_storage.py",
             "tests/test_cloudinary_storage.py",
@@ -63,6 +69,13 @@ def new_secret_key():
 
 S3_PROVIDERS = ("aws-s3", "digitalocean-spaces", "s3-compatible")
 
+# Azurite's well-known development account (published in Microsoft's documentation).
+AZURITE_CONNECTION_STRING = (
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+    "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/"
+    "KBHBeksoGMGw==;BlobEndpoint=http://localhost:10000/devstoreaccount1;"
+)
+
 
 def local_env(answers):
     """Lines of the local .env: debug on, a fresh secret key, the local emulator."""
@@ -72,7 +85,9 @@ def local_env(answers):
         "DEBUG=True",
         f"SECRET_KEY={new_secret_key()}",
     ]
-    if answers["storage_provider"] in S3_PROVIDERS:
+    provider = answers["storage_provider"]
+    separate_static = answers["static_storage"] == "bucket" and answers["media_access"] == "private"
+    if provider in S3_PROVIDERS:
         bucket = answers["project_slug"].replace("_", "-") + "-media"
         lines += [
             "# The S3 emulator of compose.yaml (docker compose up -d s3); the same",
@@ -81,12 +96,34 @@ def local_env(answers):
             "AWS_S3_ENDPOINT_URL=http://localhost:8333",
             "AWS_S3_REGION_NAME=us-east-1",
         ]
-        if answers["storage_provider"] != "aws-s3":
+        if provider != "aws-s3":
             lines.append("AWS_S3_ADDRESSING_STYLE=path")
         lines += [
             f"AWS_ACCESS_KEY_ID=local-{secrets.token_hex(8)}",
             f"AWS_SECRET_ACCESS_KEY={secrets.token_urlsafe(30)}",
         ]
+    elif provider == "gcs":
+        lines += [
+            "# fake-gcs-server on localhost:4443 (see README.md), buckets made by",
+            "# 'python manage.py ensure_storage'. Put your real bucket's values here to use it.",
+            "STORAGE_EMULATOR_HOST=http://localhost:4443",
+            "GS_BUCKET_NAME=media",
+        ]
+        if separate_static:
+            lines.append("GS_STATIC_BUCKET_NAME=static")
+        if answers["media_access"] == "private":
+            lines.append("GS_QUERYSTRING_AUTH=False")
+    elif provider == "azure":
+        lines += [
+            "# Azurite on localhost:10000 (see README.md), containers made by",
+            "# 'python manage.py ensure_storage'. Put your real account's values here to use it.",
+            "AZURE_ACCOUNT_NAME=devstoreaccount1",
+            "AZURE_CONTAINER=media",
+        ]
+        if separate_static:
+            lines.append("AZURE_STATIC_CONTAINER=static")
+        # Quoted: a shell can source the file too (the ";" would end the line there).
+        lines.append(f'AZURE_CONNECTION_STRING="{AZURITE_CONNECTION_STRING}"')
     return "\n".join(lines) + "\n"
 
 

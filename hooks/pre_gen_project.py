@@ -16,6 +16,8 @@ CHOICES = {
         "aws-s3",
         "digitalocean-spaces",
         "s3-compatible",
+        "gcs",
+        "azure",
         "cloudinary",
     ),
     "static_storage": ("whitenoise", "bucket"),

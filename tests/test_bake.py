@@ -85,6 +85,36 @@ def test_structured_files_parse(baked):
             json.loads(path.read_text())
 
 
+# Names that only the files of one storage family may contain.
+PROVIDER_TRACES = {
+    "filesystem": re.compile(rb"MEDIA_ROOT|SERVE_MEDIA"),
+    "s3": re.compile(rb"\bAWS_|boto|[Ss]eaweed"),
+    "gcs": re.compile(rb"\bGS_|google|fake-gcs"),
+    "azure": re.compile(rb"AZURE_|azure|Azurite"),
+}
+FAMILIES = {"aws-s3": "s3", "digitalocean-spaces": "s3", "s3-compatible": "s3"}
+
+
+def test_no_trace_of_the_providers_not_chosen(baked):
+    answers, root = baked
+    family = FAMILIES.get(answers["storage_provider"], answers["storage_provider"])
+    traces = [
+        (name, other)
+        for other, trace in PROVIDER_TRACES.items()
+        if other != family
+        for name, data in project_files(root).items()
+        if trace.search(data)
+    ]
+    assert traces == []
+
+
+def test_bucket_static_storage_class_only_where_used(baked):
+    answers, root = baked
+    family = FAMILIES.get(answers["storage_provider"], answers["storage_provider"])
+    expected = answers["static_storage"] == "bucket" and family in ("gcs", "azure")
+    assert (root / "config" / "storages.py").exists() is expected
+
+
 def test_local_env_has_a_fresh_secret_key_and_debug(baked):
     _, root = baked
     env_file = root / ".env"

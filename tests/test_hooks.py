@@ -32,6 +32,10 @@ def test_default_answers_are_valid():
         ("domain_name", "localhost", "not a domain name"),
         ("project_name", "   ", "project_name is empty"),
         ("storage_provider", "ftp", "storage_provider 'ftp' is not offered"),
+        ("static_storage", "cdn", "static_storage 'cdn' is not offered"),
+        ("media_access", "secret", "media_access 'secret' is not offered"),
+        ("static_storage", "bucket", "does not work with storage_provider 'filesystem'"),
+        ("media_access", "private", "local disk cannot sign URLs"),
         ("use_heroku", "maybe", "use_heroku 'maybe' is not a yes/no answer"),
         ("use_docker", "yes", "use_docker 'yes' is not a yes/no answer"),
     ],
@@ -86,3 +90,57 @@ def test_next_steps_mention_the_chosen_deployments():
     assert "cd my_project" in steps
     assert "docker compose up" in steps
     assert "Heroku" not in steps
+
+
+@pytest.mark.parametrize("provider", ["gcs", "azure"])
+def test_cloud_providers_accept_every_static_and_media_answer(provider):
+    for static in CONTEXT["static_storage"]:
+        for media in CONTEXT["media_access"]:
+            answers = {
+                **default_answers(),
+                "storage_provider": provider,
+                "static_storage": static,
+                "media_access": media,
+            }
+            assert pre_gen.validate(answers) == []
+
+
+def test_unsupported_combinations_name_real_options_and_answers():
+    for provider, option, answer in pre_gen.UNSUPPORTED:
+        assert provider in CONTEXT["storage_provider"]
+        assert answer in CONTEXT[option]
+
+
+@pytest.mark.parametrize(
+    ("provider", "kept", "removed"),
+    [
+        ("gcs", "tests/test_storage_gcs.py", "tests/test_storage_azure.py"),
+        ("azure", "tests/test_storage_azure.py", "tests/test_storage_gcs.py"),
+    ],
+)
+def test_each_cloud_provider_keeps_only_its_own_files(provider, kept, removed):
+    answers = {**default_answers(), "storage_provider": provider, "static_storage": "bucket"}
+
+    paths = post_gen.paths_to_remove(answers)
+
+    assert removed in paths and kept not in paths
+    assert "uploads/management" not in paths and "uploads/checks.py" in paths
+    assert "tests/test_static.py" in paths and "tests/test_storage_live.py" not in paths
+
+
+@pytest.mark.parametrize(
+    ("provider", "expected", "absent"),
+    [
+        ("filesystem", [], ["GS_", "AZURE_", "STORAGE_EMULATOR_HOST"]),
+        ("gcs", ["STORAGE_EMULATOR_HOST=http://localhost:4443", "GS_BUCKET_NAME="], ["AZURE_"]),
+        ("azure", ["AZURE_ACCOUNT_NAME=devstoreaccount1", "AZURE_CONNECTION_STRING="], ["GS_"]),
+    ],
+)
+def test_local_env_points_cloud_providers_at_their_emulator(provider, expected, absent):
+    answers = {**default_answers(), "storage_provider": provider}
+
+    env = post_gen.local_env(answers)
+
+    assert all(line in env for line in expected)
+    assert not any(name in env for name in absent)
+    assert env.startswith("# Local development settings") and "DEBUG=True\n" in env

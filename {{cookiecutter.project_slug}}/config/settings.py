@@ -237,6 +237,145 @@ STATIC_URL = "static/"
 # collectstatic compares files with one listing of the bucket and uploads only changes.
 COLLECTFASTA_STRATEGY = "collectfasta.strategies.boto3.Boto3ManifestMemoryStrategy"
 {%- endif %}
+{%- elif cookiecutter.__family == "gcs" %}
+
+# Uploaded media live in a Google Cloud Storage bucket under media/. The Google
+# client finds its credentials itself: the service-account key file named by
+# GOOGLE_APPLICATION_CREDENTIALS, or the workload identity on Cloud Run and GKE.
+# The bucket uses uniform bucket-level access, so no object ACLs are sent.
+GS_BUCKET_NAME = env.str("GS_BUCKET_NAME")
+MEDIA_URL = f"https://storage.googleapis.com/{GS_BUCKET_NAME}/media/"
+{%- if cookiecutter.media_access == "private" %}
+# Media are private: every URL is signed and expires after GS_EXPIRATION seconds.
+# Signing needs a private key: without a key file (workload identity), set
+# GS_IAM_SIGN_BLOB=True to sign through the IAM API as GS_SA_EMAIL (by default
+# the credentials' own service account, which needs the Token Creator role).
+{%- endif %}
+{%- if cookiecutter.static_storage == "bucket" and cookiecutter.media_access == "private" %}
+
+# Static files must stay public, so they go to a public bucket of their own,
+# under static/ with hashed names (config/storages.py).
+GS_STATIC_BUCKET_NAME = env.str("GS_STATIC_BUCKET_NAME")
+STATIC_URL = f"https://storage.googleapis.com/{GS_STATIC_BUCKET_NAME}/static/"
+{%- elif cookiecutter.static_storage == "bucket" %}
+
+# Static files go to the same bucket (or a bucket of their own), under static/
+# with hashed names (config/storages.py).
+GS_STATIC_BUCKET_NAME = env.str("GS_STATIC_BUCKET_NAME", default=GS_BUCKET_NAME)
+STATIC_URL = f"https://storage.googleapis.com/{GS_STATIC_BUCKET_NAME}/static/"
+{%- endif %}
+
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+        "OPTIONS": {
+            "bucket_name": GS_BUCKET_NAME,
+            "location": "media",
+            "default_acl": None,
+            # Two uploads with the same name get two objects, never one overwritten.
+            "file_overwrite": False,
+{%- if cookiecutter.media_access == "private" %}
+            # False only for an emulator that cannot sign (fake-gcs-server).
+            "querystring_auth": env.bool("GS_QUERYSTRING_AUTH", default=True),
+            "expiration": env.int("GS_EXPIRATION", default=3600),
+            "iam_sign_blob": env.bool("GS_IAM_SIGN_BLOB", default=False),
+            "sa_email": env.str("GS_SA_EMAIL", default="") or None,
+            "object_parameters": {
+                "cache_control": env.str("GS_CACHE_CONTROL", default="private, max-age=3600"),
+            },
+{%- else %}
+            "querystring_auth": False,
+            "object_parameters": {
+                "cache_control": env.str("GS_CACHE_CONTROL", default="public, max-age=86400"),
+            },
+{%- endif %}
+        },
+    },
+{%- if cookiecutter.static_storage == "bucket" %}
+    "staticfiles": {
+        "BACKEND": "config.storages.ManifestStaticStorage",
+        "OPTIONS": {
+            "bucket_name": GS_STATIC_BUCKET_NAME,
+            "location": "static",
+            "default_acl": None,
+            "querystring_auth": False,
+            "object_parameters": {"cache_control": "public, max-age=31536000, immutable"},
+        },
+    },
+{%- else %}
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+{%- endif %}
+}
+{%- elif cookiecutter.__family == "azure" %}
+
+# Uploaded media live in an Azure Blob Storage container under media/. The
+# storage authenticates with the account key, or with a connection string when
+# one is set (the local .env sets one for Azurite, the emulator).
+AZURE_ACCOUNT_NAME = env.str("AZURE_ACCOUNT_NAME")
+AZURE_CONTAINER = env.str("AZURE_CONTAINER")
+AZURE_CONNECTION_STRING = env.str("AZURE_CONNECTION_STRING", default="") or None
+if AZURE_CONNECTION_STRING:
+    AZURE_CREDENTIALS = {"connection_string": AZURE_CONNECTION_STRING}
+else:
+    AZURE_CREDENTIALS = {
+        "account_name": AZURE_ACCOUNT_NAME,
+        "account_key": env.str("AZURE_ACCOUNT_KEY"),
+    }
+MEDIA_URL = f"https://{AZURE_ACCOUNT_NAME}.blob.core.windows.net/{AZURE_CONTAINER}/media/"
+{%- if cookiecutter.media_access == "private" %}
+# Media are private: the container allows no anonymous reads, and every URL
+# carries a SAS signature that expires after AZURE_URL_EXPIRATION_SECS seconds.
+{%- endif %}
+{%- if cookiecutter.static_storage == "bucket" and cookiecutter.media_access == "private" %}
+
+# Static files must stay public, so they go to a container of their own with
+# anonymous blob reads, under static/ with hashed names (config/storages.py).
+AZURE_STATIC_CONTAINER = env.str("AZURE_STATIC_CONTAINER")
+STATIC_URL = f"https://{AZURE_ACCOUNT_NAME}.blob.core.windows.net/{AZURE_STATIC_CONTAINER}/static/"
+{%- elif cookiecutter.static_storage == "bucket" %}
+
+# Static files go to the same container (or a container of their own), under
+# static/ with hashed names (config/storages.py).
+AZURE_STATIC_CONTAINER = env.str("AZURE_STATIC_CONTAINER", default=AZURE_CONTAINER)
+STATIC_URL = f"https://{AZURE_ACCOUNT_NAME}.blob.core.windows.net/{AZURE_STATIC_CONTAINER}/static/"
+{%- endif %}
+
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.azure_storage.AzureStorage",
+        "OPTIONS": {
+            **AZURE_CREDENTIALS,
+            "azure_container": AZURE_CONTAINER,
+            "location": "media",
+            # Two uploads with the same name get two blobs, never one overwritten.
+            "overwrite_files": False,
+{%- if cookiecutter.media_access == "private" %}
+            "expiration_secs": env.int("AZURE_URL_EXPIRATION_SECS", default=3600),
+            "cache_control": env.str("AZURE_CACHE_CONTROL", default="private, max-age=3600"),
+{%- else %}
+            "cache_control": env.str("AZURE_CACHE_CONTROL", default="public, max-age=86400"),
+{%- endif %}
+        },
+    },
+{%- if cookiecutter.static_storage == "bucket" %}
+    "staticfiles": {
+        "BACKEND": "config.storages.ManifestStaticStorage",
+        "OPTIONS": {
+            **AZURE_CREDENTIALS,
+            "azure_container": AZURE_STATIC_CONTAINER,
+            "location": "static",
+            "overwrite_files": True,
+            "cache_control": "public, max-age=31536000, immutable",
+        },
+    },
+{%- else %}
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+{%- endif %}
+}
 {%- elif cookiecutter.__family == "cloudinary" %}
 
 # Uploaded media live on Cloudinary under media/ (config/cloudinary_storage.py).
@@ -278,4 +417,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+{%- if cookiecutter.storage_provider == "azure" %}
+    # The Azure SDK logs every HTTP request and response at INFO.
+    "loggers": {"azure": {"level": "WARNING"}},
+{%- endif %}
 }

@@ -20,6 +20,18 @@ os.environ.setdefault("AWS_S3_ENDPOINT_URL", "http://localhost:8333")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "test-key")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test-secret")
 {%- endif %}
+{%- elif cookiecutter.__family == "gcs" %}
+os.environ.setdefault("GS_BUCKET_NAME", "test-media")
+{%- if cookiecutter.static_storage == "bucket" %}
+os.environ.setdefault("GS_STATIC_BUCKET_NAME", "test-static")
+{%- endif %}
+{%- elif cookiecutter.__family == "azure" %}
+os.environ.setdefault("AZURE_ACCOUNT_NAME", "testaccount")
+os.environ.setdefault("AZURE_ACCOUNT_KEY", "dGVzdC1vbmx5LWtleQ==")
+os.environ.setdefault("AZURE_CONTAINER", "test-media")
+{%- if cookiecutter.static_storage == "bucket" %}
+os.environ.setdefault("AZURE_STATIC_CONTAINER", "test-static")
+{%- endif %}
 {%- elif cookiecutter.__family == "cloudinary" %}
 # tests/test_cloudinary_live.py runs only with a real account in CLOUDINARY_URL.
 CLOUDINARY_LIVE = bool(os.environ.get("CLOUDINARY_URL"))

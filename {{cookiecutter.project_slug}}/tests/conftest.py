@@ -1,5 +1,5 @@
 import io
-{%- if cookiecutter.__family == "s3" %}
+{%- if cookiecutter.__family not in ["filesystem", "cloudinary"] %}
 import os
 {%- endif %}
 

@@ -27,6 +27,18 @@ PRODUCTION = {
     "AWS_ACCESS_KEY_ID": "example-key",
     "AWS_SECRET_ACCESS_KEY": "example-secret",
 {%- endif %}
+{%- elif cookiecutter.__family == "gcs" %}
+    "GS_BUCKET_NAME": "example-media",
+{%- if cookiecutter.static_storage == "bucket" and cookiecutter.media_access == "private" %}
+    "GS_STATIC_BUCKET_NAME": "example-static",
+{%- endif %}
+{%- elif cookiecutter.__family == "azure" %}
+    "AZURE_ACCOUNT_NAME": "exampleaccount",
+    "AZURE_ACCOUNT_KEY": "ZXhhbXBsZS1rZXk=",
+    "AZURE_CONTAINER": "media",
+{%- if cookiecutter.static_storage == "bucket" and cookiecutter.media_access == "private" %}
+    "AZURE_STATIC_CONTAINER": "static",
+{%- endif %}
 {%- elif cookiecutter.__family == "cloudinary" %}
     "CLOUDINARY_URL": "cloudinary://111222333:s3cr3t@demo-cloud",
 {%- endif %}
