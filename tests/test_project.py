@@ -199,11 +199,14 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+    # The output goes to a file: a pipe nobody reads while the server runs could fill up.
+    log_path = tmp_path / "honcho.log"
+    log = log_path.open("w")
     honcho = subprocess.Popen(
         [HONCHO, "-e", env_file, "start", "-p", str(port), "web"],
         cwd=project.root,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -214,7 +217,8 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
             wait_for_http(f"{base}/healthz", process=honcho)
         except (OSError, RuntimeError) as error:
             honcho.kill()
-            raise AssertionError(honcho.communicate()[0]) from error
+            honcho.wait()
+            raise AssertionError(log_path.read_text()) from error
 
         status, headers, body = fetch(f"{base}/admin/login/", **https)
         assert status == 200
@@ -236,7 +240,13 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
         assert fetch(f"{base}/media/uploads/missing.txt", **https)[0] == 404
     finally:
         honcho.send_signal(signal.SIGTERM)
-        output, _ = honcho.communicate(timeout=30)
+        try:
+            honcho.wait(timeout=60)
+        finally:
+            if honcho.poll() is None:
+                honcho.kill()
+            log.close()
+    output = log_path.read_text()
     # honcho passes SIGTERM on and exits 128 + SIGTERM once gunicorn has stopped.
     assert honcho.returncode in (0, 128 + signal.SIGTERM), output
     assert "Shutting down: Master" in output, output
