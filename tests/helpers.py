@@ -88,6 +88,15 @@ def wait_for_http(url, timeout=60, headers=None, process=None):
             time.sleep(0.2)
 
 
+def http_get(url, timeout=30):
+    """GET a URL as a browser would: (status, body), errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
 def project_venv(project_path):
     """A virtual environment with the project's requirements-dev.txt installed.
 

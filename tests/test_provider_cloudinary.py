@@ -13,8 +13,6 @@ import re
 import struct
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import zlib
 from urllib.parse import urlsplit
 
@@ -23,7 +21,7 @@ import cloudinary.uploader
 import pytest
 from filelock import FileLock
 
-from tests.helpers import bake, default_answers, load_hook, project_files
+from tests.helpers import bake, default_answers, http_get, load_hook, project_files
 from tests.servers_cloudinary import CloudinaryServer, api_signature
 from tests.test_project import COMPOSE, clean_env
 
@@ -50,14 +48,6 @@ def png(width=3, height=2):
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
-
-
-def http_get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 # The answers -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.helpers import choices
+from tests.helpers import choices, http_get
 from tests.servers import start_seaweedfs, stop
 
 S3_PROVIDERS = [
@@ -43,14 +43,6 @@ def s3_env(project, server, bucket, tmp_path, **extra):
         "AWS_S3_CUSTOM_DOMAIN": "",
         **extra,
     }
-
-
-def http_get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 def object_bytes(server, bucket, key):
