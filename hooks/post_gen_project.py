@@ -32,11 +32,7 @@ OWNED_PATHS = {
             "tests/test_storage_azure.py",
             "tests/test_storage_live.py",
         ],
-        "cloudinary": [
-            "config/cloudinary_storage.py",
-            "tests/test_cloudinary_storage.py",
-            "tests/test_cloudinary_live.py",
-        ],
+        "cloudinary": ["tests/test_cloudinary_storage.py", "tests/test_cloudinary_live.py"],
     },
 }
 

@@ -3,7 +3,7 @@
 Everything that differs between machines comes from the environment; a `.env`
 file is read first when present. `.env.example` lists every variable.
 Without configuration the project runs in production mode: DEBUG is on only when
-asked for, and production variables that are missing stop startup by name.
+asked for, and production variables that are missing or empty stop startup by name.
 """
 
 from pathlib import Path
@@ -13,6 +13,7 @@ import environ
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 {%- endif %}
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,18 +23,34 @@ if ENV_FILE.is_file():
     env.read_env(ENV_FILE, parse_comments=True)
 
 
+def missing(name):
+    state = "is empty" if name in env.ENVIRON else "is missing"
+    return ImproperlyConfigured(f"Set the {name} environment variable (it {state}).")
+
+
+def env_str(name, default=environ.Env.NOTSET):
+    """A variable's value. Empty counts as unset: the default, or an error naming it."""
+    value = env.str(name, default="").strip()
+    if value or default is not environ.Env.NOTSET:
+        return value or default
+    raise missing(name)
+
+
 def env_list(name, default=environ.Env.NOTSET):
-    """A comma-separated variable as a list, without the blanks env.list keeps."""
-    return [item.strip() for item in env.list(name, default=default) if item.strip()]
+    """A comma-separated variable as a list, without blanks. Empty counts as unset."""
+    items = [item.strip() for item in env.str(name, default="").split(",") if item.strip()]
+    if items or default is not environ.Env.NOTSET:
+        return items or default
+    raise missing(name)
 
 
 DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-only")
+    SECRET_KEY = env_str("SECRET_KEY", default="django-insecure-local-development-only")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
-    SECRET_KEY = env.str("SECRET_KEY")
+    SECRET_KEY = env_str("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -105,6 +122,11 @@ USE_TZ = True
 
 # The project's own static files, beside those of the apps.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+{%- if cookiecutter.static_storage == "bucket" %}
+# collectstatic keeps the manifest of hashed names here, where the site runs, so
+# rendering a page never reads the bucket (config/storages.py).
+STATIC_MANIFEST_ROOT = BASE_DIR / "staticfiles"
+{%- endif %}
 {%- if cookiecutter.static_storage == "whitenoise" %}
 # Static files are collected into STATIC_ROOT and served by whitenoise with
 # hashed names, far-future caching and brotli/gzip variants.
@@ -121,7 +143,7 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "config.storages.MediaStorage",
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
@@ -136,14 +158,14 @@ STORAGES = {
 # (Cloudflare R2, Backblaze B2, MinIO, SeaweedFS, Wasabi...),
 {%- endif %}
 # under media/{% if cookiecutter.static_storage == "bucket" %} and static/{% endif %}. The AWS_* names are django-storages' own settings.
-AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 {%- if cookiecutter.storage_provider == "aws-s3" %}
-AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", default="us-east-1")
 # Only for S3-compatible test doubles or VPC endpoints; unset for AWS itself.
-AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", default=None)
 # Unset keys leave credentials to boto3's chain: instance or task roles, IRSA, ~/.aws.
-AWS_S3_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
-AWS_S3_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_S3_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", default=None)
+AWS_S3_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", default=None)
 # s3v4 signatures, bounded waits, and boto3's default checksums on AWS itself
 # (other endpoints often refuse its aws-chunked uploads).
 checksums = "when_required" if AWS_S3_ENDPOINT_URL else "when_supported"
@@ -154,29 +176,31 @@ AWS_S3_CLIENT_CONFIG = Config(
 {%- else %}
 {%- if cookiecutter.storage_provider == "digitalocean-spaces" %}
 # The Space's region, e.g. nyc3, ams3, sgp1, fra1.
-AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME")
-AWS_S3_ENDPOINT_URL = env.str(
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME")
+AWS_S3_ENDPOINT_URL = env_str(
     "AWS_S3_ENDPOINT_URL", default=f"https://{AWS_S3_REGION_NAME}.digitaloceanspaces.com"
 )
 {%- else %}
-AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL")
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL")
 # "auto" for Cloudflare R2; the service's region name elsewhere.
-AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", default="us-east-1")
 {%- endif %}
-AWS_S3_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID")
-AWS_S3_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY")
+AWS_S3_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID")
+AWS_S3_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY")
 # s3v4 signatures, bounded waits, and checksums only where required: boto3's
 # default aws-chunked uploads are refused by most services other than AWS.
 AWS_S3_CLIENT_CONFIG = Config(
     signature_version="s3v4",
-    s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="
+    s3={"addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", default="
 {%- if cookiecutter.storage_provider == "digitalocean-spaces" %}virtual{% else %}path{% endif %}")},
     request_checksum_calculation="when_required",
     response_checksum_validation="when_required",
 {%- endif %}
+    # Bounded waits: 5 s to connect, 15 s without a byte, one retry, so a frozen
+    # service gives the upload form its error well within gunicorn's timeout.
     connect_timeout=5,
-    read_timeout=60,
-    retries={"mode": "standard", "max_attempts": 3},
+    read_timeout=15,
+    retries={"mode": "standard", "max_attempts": 2},
 )
 # Large files go up in 8 MiB parts, four at a time, with at most four parts read
 # ahead (boto3 takes that one only as an attribute): a worker buffers ~32 MiB, not
@@ -188,7 +212,7 @@ AWS_DEFAULT_ACL = None
 {%- if cookiecutter.media_access == "public" %}
 # Public media: plain URLs, through a CDN or custom domain when one is set.
 AWS_QUERYSTRING_AUTH = False
-AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN", default=None)
 {%- else %}
 # Private media: every URL is signed and expires after this many seconds.
 AWS_QUERYSTRING_AUTH = True
@@ -197,29 +221,27 @@ AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
 
 STORAGES = {
     "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "config.storages.MediaStorage",
         "OPTIONS": {
             "location": "media",
-            # Two uploads named avatar.jpg get two names instead of one replacing the other.
-            "file_overwrite": False,
             "object_parameters": {
-                "CacheControl": env.str("MEDIA_CACHE_CONTROL", default="
+                "CacheControl": env_str("MEDIA_CACHE_CONTROL", default="
 {%- if cookiecutter.media_access == "public" %}public, max-age=86400{% else %}private, max-age=3600{% endif %}"),
             },
         },
     },
 {%- if cookiecutter.static_storage == "bucket" %}
     "staticfiles": {
-        "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+        "BACKEND": "config.storages.StaticStorage",
         "OPTIONS": {
-            "bucket_name": env.str("AWS_STATIC_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME),
+            "bucket_name": env_str("AWS_STATIC_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME),
             "location": "static",
             "querystring_auth": False,
 {%- if cookiecutter.media_access == "private" %}
-            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN", default=None),
 {%- endif %}
             "object_parameters": {
-                "CacheControl": env.str(
+                "CacheControl": env_str(
                     "STATIC_CACHE_CONTROL", default="public, max-age=31536000, immutable"
                 ),
             },
@@ -243,7 +265,7 @@ COLLECTFASTA_STRATEGY = "collectfasta.strategies.boto3.Boto3ManifestMemoryStrate
 # client finds its credentials itself: the service-account key file named by
 # GOOGLE_APPLICATION_CREDENTIALS, or the workload identity on Cloud Run and GKE.
 # The bucket uses uniform bucket-level access, so no object ACLs are sent.
-GS_BUCKET_NAME = env.str("GS_BUCKET_NAME")
+GS_BUCKET_NAME = env_str("GS_BUCKET_NAME")
 MEDIA_URL = f"https://storage.googleapis.com/{GS_BUCKET_NAME}/media/"
 {%- if cookiecutter.media_access == "private" %}
 # Media are private: every URL is signed and expires after GS_EXPIRATION seconds.
@@ -255,45 +277,43 @@ MEDIA_URL = f"https://storage.googleapis.com/{GS_BUCKET_NAME}/media/"
 
 # Static files must stay public, so they go to a public bucket of their own,
 # under static/ with hashed names (config/storages.py).
-GS_STATIC_BUCKET_NAME = env.str("GS_STATIC_BUCKET_NAME")
+GS_STATIC_BUCKET_NAME = env_str("GS_STATIC_BUCKET_NAME")
 STATIC_URL = f"https://storage.googleapis.com/{GS_STATIC_BUCKET_NAME}/static/"
 {%- elif cookiecutter.static_storage == "bucket" %}
 
 # Static files go to the same bucket (or a bucket of their own), under static/
 # with hashed names (config/storages.py).
-GS_STATIC_BUCKET_NAME = env.str("GS_STATIC_BUCKET_NAME", default=GS_BUCKET_NAME)
+GS_STATIC_BUCKET_NAME = env_str("GS_STATIC_BUCKET_NAME", default=GS_BUCKET_NAME)
 STATIC_URL = f"https://storage.googleapis.com/{GS_STATIC_BUCKET_NAME}/static/"
 {%- endif %}
 
 STORAGES = {
     "default": {
-        "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+        "BACKEND": "config.storages.MediaStorage",
         "OPTIONS": {
             "bucket_name": GS_BUCKET_NAME,
             "location": "media",
             "default_acl": None,
-            # Two uploads with the same name get two objects, never one overwritten.
-            "file_overwrite": False,
 {%- if cookiecutter.media_access == "private" %}
             # False only for an emulator that cannot sign (fake-gcs-server).
             "querystring_auth": env.bool("GS_QUERYSTRING_AUTH", default=True),
             "expiration": env.int("GS_EXPIRATION", default=3600),
             "iam_sign_blob": env.bool("GS_IAM_SIGN_BLOB", default=False),
-            "sa_email": env.str("GS_SA_EMAIL", default="") or None,
+            "sa_email": env_str("GS_SA_EMAIL", default=None),
             "object_parameters": {
-                "cache_control": env.str("GS_CACHE_CONTROL", default="private, max-age=3600"),
+                "cache_control": env_str("GS_CACHE_CONTROL", default="private, max-age=3600"),
             },
 {%- else %}
             "querystring_auth": False,
             "object_parameters": {
-                "cache_control": env.str("GS_CACHE_CONTROL", default="public, max-age=86400"),
+                "cache_control": env_str("GS_CACHE_CONTROL", default="public, max-age=86400"),
             },
 {%- endif %}
         },
     },
 {%- if cookiecutter.static_storage == "bucket" %}
     "staticfiles": {
-        "BACKEND": "config.storages.ManifestStaticStorage",
+        "BACKEND": "config.storages.StaticStorage",
         "OPTIONS": {
             "bucket_name": GS_STATIC_BUCKET_NAME,
             "location": "static",
@@ -313,17 +333,26 @@ STORAGES = {
 # Uploaded media live in an Azure Blob Storage container under media/. The
 # storage authenticates with the account key, or with a connection string when
 # one is set (the local .env sets one for Azurite, the emulator).
-AZURE_ACCOUNT_NAME = env.str("AZURE_ACCOUNT_NAME")
-AZURE_CONTAINER = env.str("AZURE_CONTAINER")
-AZURE_CONNECTION_STRING = env.str("AZURE_CONNECTION_STRING", default="") or None
+AZURE_ACCOUNT_NAME = env_str("AZURE_ACCOUNT_NAME")
+AZURE_CONTAINER = env_str("AZURE_CONTAINER")
+AZURE_CONNECTION_STRING = env_str("AZURE_CONNECTION_STRING", default=None)
 if AZURE_CONNECTION_STRING:
     AZURE_CREDENTIALS = {"connection_string": AZURE_CONNECTION_STRING}
 else:
     AZURE_CREDENTIALS = {
         "account_name": AZURE_ACCOUNT_NAME,
-        "account_key": env.str("AZURE_ACCOUNT_KEY"),
+        "account_key": env_str("AZURE_ACCOUNT_KEY"),
     }
 MEDIA_URL = f"https://{AZURE_ACCOUNT_NAME}.blob.core.windows.net/{AZURE_CONTAINER}/media/"
+# Bounded waits: 5 s to connect, 15 s without a byte, one retry, so a frozen
+# service gives the upload form its error well within gunicorn's timeout.
+AZURE_CLIENT_OPTIONS = {
+    "connection_timeout": 5,
+    "read_timeout": 15,
+    "retry_total": 1,
+    "initial_backoff": 1,
+    "increment_base": 2,
+}
 {%- if cookiecutter.media_access == "private" %}
 # Media are private: the container allows no anonymous reads, and every URL
 # carries a SAS signature that expires after AZURE_URL_EXPIRATION_SECS seconds.
@@ -332,41 +361,43 @@ MEDIA_URL = f"https://{AZURE_ACCOUNT_NAME}.blob.core.windows.net/{AZURE_CONTAINE
 
 # Static files must stay public, so they go to a container of their own with
 # anonymous blob reads, under static/ with hashed names (config/storages.py).
-AZURE_STATIC_CONTAINER = env.str("AZURE_STATIC_CONTAINER")
+AZURE_STATIC_CONTAINER = env_str("AZURE_STATIC_CONTAINER")
 STATIC_URL = f"https://{AZURE_ACCOUNT_NAME}.blob.core.windows.net/{AZURE_STATIC_CONTAINER}/static/"
 {%- elif cookiecutter.static_storage == "bucket" %}
 
 # Static files go to the same container (or a container of their own), under
 # static/ with hashed names (config/storages.py).
-AZURE_STATIC_CONTAINER = env.str("AZURE_STATIC_CONTAINER", default=AZURE_CONTAINER)
+AZURE_STATIC_CONTAINER = env_str("AZURE_STATIC_CONTAINER", default=AZURE_CONTAINER)
 STATIC_URL = f"https://{AZURE_ACCOUNT_NAME}.blob.core.windows.net/{AZURE_STATIC_CONTAINER}/static/"
 {%- endif %}
 
 STORAGES = {
     "default": {
-        "BACKEND": "storages.backends.azure_storage.AzureStorage",
+        "BACKEND": "config.storages.MediaStorage",
         "OPTIONS": {
             **AZURE_CREDENTIALS,
             "azure_container": AZURE_CONTAINER,
             "location": "media",
-            # Two uploads with the same name get two blobs, never one overwritten.
+            # Create-only writes; names are unique anyway (config/storages.py).
             "overwrite_files": False,
+            "client_options": AZURE_CLIENT_OPTIONS,
 {%- if cookiecutter.media_access == "private" %}
             "expiration_secs": env.int("AZURE_URL_EXPIRATION_SECS", default=3600),
-            "cache_control": env.str("AZURE_CACHE_CONTROL", default="private, max-age=3600"),
+            "cache_control": env_str("AZURE_CACHE_CONTROL", default="private, max-age=3600"),
 {%- else %}
-            "cache_control": env.str("AZURE_CACHE_CONTROL", default="public, max-age=86400"),
+            "cache_control": env_str("AZURE_CACHE_CONTROL", default="public, max-age=86400"),
 {%- endif %}
         },
     },
 {%- if cookiecutter.static_storage == "bucket" %}
     "staticfiles": {
-        "BACKEND": "config.storages.ManifestStaticStorage",
+        "BACKEND": "config.storages.StaticStorage",
         "OPTIONS": {
             **AZURE_CREDENTIALS,
             "azure_container": AZURE_STATIC_CONTAINER,
             "location": "static",
             "overwrite_files": True,
+            "client_options": AZURE_CLIENT_OPTIONS,
             "cache_control": "public, max-age=31536000, immutable",
         },
     },
@@ -378,13 +409,13 @@ STORAGES = {
 }
 {%- elif cookiecutter.__family == "cloudinary" %}
 
-# Uploaded media live on Cloudinary under media/ (config/cloudinary_storage.py).
+# Uploaded media live on Cloudinary under media/ (config/storages.py).
 # The account, in the SDK's own format: cloudinary://API_KEY:API_SECRET@CLOUD_NAME.
-CLOUDINARY_URL = env.str("CLOUDINARY_URL")
+CLOUDINARY_URL = env_str("CLOUDINARY_URL")
 
 STORAGES = {
     "default": {
-        "BACKEND": "config.cloudinary_storage.CloudinaryStorage",
+        "BACKEND": "config.storages.CloudinaryStorage",
         "OPTIONS": {
             "location": "media",
 {%- if cookiecutter.media_access == "private" %}
@@ -416,7 +447,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
 {%- if cookiecutter.storage_provider == "azure" %}
     # The Azure SDK logs every HTTP request and response at INFO.
     "loggers": {"azure": {"level": "WARNING"}},

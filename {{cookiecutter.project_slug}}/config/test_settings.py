@@ -38,8 +38,19 @@ CLOUDINARY_LIVE = bool(os.environ.get("CLOUDINARY_URL"))
 os.environ.setdefault("CLOUDINARY_URL", "cloudinary://test-key:test-secret@test-cloud")
 {%- endif %}
 
-from config.settings import *  # noqa: E402, F403
+{% if cookiecutter.__family != "filesystem" -%}
+from django.core.files.storage import InMemoryStorage  # noqa: E402
 
+{% endif -%}
+from config.settings import *  # noqa: E402, F403
+{% if cookiecutter.__family != "filesystem" -%}
+from uploads.storage import UniqueNames  # noqa: E402
+
+
+class MemoryMediaStorage(UniqueNames, InMemoryStorage):
+    """Uploads in memory, named as the real media storage names them."""
+
+{% endif %}
 STORAGES = {
     **STORAGES,  # noqa: F405
 {%- if cookiecutter.__family != "filesystem" %}
@@ -48,7 +59,7 @@ STORAGES = {
 {%- else %}
     # Unit tests keep uploads in memory; tests/test_storage_live.py uses the real bucket.
 {%- endif %}
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "default": {"BACKEND": "config.test_settings.MemoryMediaStorage"},
 {%- endif %}
     # Tests render admin pages without running collectstatic first.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

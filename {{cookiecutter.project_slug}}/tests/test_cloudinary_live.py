@@ -14,7 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from config import settings as project_settings
-from config.cloudinary_storage import CloudinaryStorage
+from config.storages import CloudinaryStorage
 
 pytestmark = pytest.mark.live
 

@@ -1,4 +1,4 @@
-"""config.cloudinary_storage with the SDK's HTTP layer replaced: no network.
+"""config.storages with the SDK's HTTP layer replaced: no network.
 
 tests/test_cloudinary_live.py runs the same storage against a real account.
 """
@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from config.cloudinary_storage import CloudinaryStorage, account_options, resource_type_for
+from config.storages import CloudinaryStorage, account_options, resource_type_for
 
 ACCOUNT = "cloudinary://111222333:s3cr3t@demo-cloud"
 RESULT = {"version": 1767225600, "bytes": 5}
@@ -73,7 +73,7 @@ def test_names_are_new_every_time_and_carry_the_resource_type(http):
 
     assert len(names) == 50
     assert all(
-        re.fullmatch(r"image/upload/media/images/2026/05/photo_[a-z0-9]{8}\.png", n) for n in names
+        re.fullmatch(r"image/upload/media/images/2026/05/[a-z0-9]{16}/photo\.png", n) for n in names
     )
     assert storage.exists(names.pop()) is False
     assert http.requests == []
@@ -85,7 +85,7 @@ def test_long_names_are_cut_to_fit(http):
     name = storage.get_available_name("uploads/" + "x" * 200 + ".pdf", max_length=100)
 
     assert len(name) == 100
-    assert name.startswith("raw/upload/media/uploads/xxx") and name.endswith(".pdf")
+    assert re.fullmatch(r"raw/upload/media/uploads/[a-z0-9]{16}/x+\.pdf", name), name
     with pytest.raises(SuspiciousFileOperation):
         storage.get_available_name("uploads/" + "y" * 90 + "/a.pdf", max_length=100)
 
@@ -283,7 +283,7 @@ def test_settings_use_the_storage_for_media_only():
     from config import settings as project_settings
 
     default = project_settings.STORAGES["default"]
-    assert default["BACKEND"] == "config.cloudinary_storage.CloudinaryStorage"
+    assert default["BACKEND"] == "config.storages.CloudinaryStorage"
     assert default["OPTIONS"]["location"] == "media"
 {%- if cookiecutter.media_access == "private" %}
     assert default["OPTIONS"]["delivery_type"] == "authenticated"
@@ -297,5 +297,5 @@ def test_settings_use_the_storage_for_media_only():
 def test_storage_is_deconstructible_without_secrets():
     path, args, kwargs = CloudinaryStorage(delivery_type="authenticated").deconstruct()
 
-    assert path == "config.cloudinary_storage.CloudinaryStorage"
+    assert path == "config.storages.CloudinaryStorage"
     assert kwargs == {"delivery_type": "authenticated"}

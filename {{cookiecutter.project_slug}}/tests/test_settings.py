@@ -73,6 +73,14 @@ def test_production_stops_naming_a_missing_variable(missing):
     assert f"Set the {missing} environment variable" in result.stderr
 
 
+@pytest.mark.parametrize("empty", sorted(PRODUCTION))
+def test_production_stops_naming_a_variable_set_but_empty(empty):
+    result = load_settings(**{**PRODUCTION, empty: " "})
+
+    assert result.returncode != 0
+    assert f"Set the {empty} environment variable (it is empty)" in result.stderr
+
+
 def test_production_starts_with_its_variables():
     result = load_settings(**PRODUCTION)
 

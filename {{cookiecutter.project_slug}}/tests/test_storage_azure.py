@@ -26,6 +26,8 @@ def test_media_go_under_media_and_are_never_overwritten():
     assert storage.azure_container == configured.AZURE_CONTAINER
     assert storage.location == "media"
     assert storage.overwrite_files is False
+    names = {storage.get_available_name("uploads/report.pdf") for _ in range(20)}
+    assert len(names) == 20
     assert storage.cache_control
 {%- if cookiecutter.media_access == "private" %}
 

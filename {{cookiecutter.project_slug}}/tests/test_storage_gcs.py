@@ -52,7 +52,8 @@ def test_media_go_under_media_and_are_never_overwritten():
 
     assert storage.bucket_name == configured.GS_BUCKET_NAME
     assert storage.location == "media"
-    assert storage.file_overwrite is False
+    names = {storage.get_available_name("uploads/report.pdf") for _ in range(20)}
+    assert len(names) == 20
     assert storage.default_acl is None
     assert storage.object_parameters["cache_control"]
 {%- if cookiecutter.media_access == "private" %}

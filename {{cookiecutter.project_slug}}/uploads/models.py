@@ -1,5 +1,5 @@
 from django.db import models, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 
@@ -7,8 +7,8 @@ class Upload(models.Model):
     """A file uploaded by a user, kept in the default storage (STORAGES["default"])."""
 
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="uploads/%Y/%m/")
-    image = models.ImageField(upload_to="images/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="uploads/%Y/%m/", max_length=255)
+    image = models.ImageField(upload_to="images/%Y/%m/", blank=True, max_length=255)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -18,10 +18,39 @@ class Upload(models.Model):
         return self.title
 
 
+# Stored files follow their row: a file that its row replaces, clears or deletes is
+# deleted from the storage once the transaction commits (never if it rolls back).
+# Rows deleted outside the ORM (raw SQL, a cascade in the database) leave their files.
+FILE_FIELDS = ("file", "image")
+
+
+def delete_after_commit(field_file, name):
+    storage = field_file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def stored_name(instance, field):
+    """The file name the row holds, without loading a deferred field."""
+    value = instance.__dict__.get(field)
+    return getattr(value, "name", value) or ""
+
+
+@receiver(post_init, sender=Upload)
+def remember_stored_files(sender, instance, **kwargs):
+    instance._stored_files = {field: stored_name(instance, field) for field in FILE_FIELDS}
+
+
+@receiver(post_save, sender=Upload)
+def delete_replaced_files(sender, instance, **kwargs):
+    for field in FILE_FIELDS:
+        old, new = instance._stored_files.get(field, ""), stored_name(instance, field)
+        if old and old != new:
+            delete_after_commit(getattr(instance, field), old)
+    remember_stored_files(sender, instance)
+
+
 @receiver(post_delete, sender=Upload)
 def delete_stored_files(sender, instance, **kwargs):
-    """Remove the stored files once the row's deletion is committed."""
-    for field_file in (instance.file, instance.image):
-        if field_file:
-            storage, name = field_file.storage, field_file.name
-            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    for field in FILE_FIELDS:
+        if getattr(instance, field):
+            delete_after_commit(getattr(instance, field), getattr(instance, field).name)

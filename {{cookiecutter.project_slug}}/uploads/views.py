@@ -7,6 +7,9 @@ from django.views.static import serve
 {%- endif %}
 
 from .models import Upload
+{%- if cookiecutter.__family == "filesystem" %}
+from .storage import content_disposition
+{%- endif %}
 
 
 class UploadListView(ListView):
@@ -19,10 +22,12 @@ class UploadListView(ListView):
 def serve_media(request, path):
     """Serve an uploaded file from MEDIA_ROOT.
 
-    The sandbox policy keeps an uploaded HTML or SVG file from running scripts
-    with this site's cookies.
+    Only passive content (images, PDF, audio, video, plain text) is shown
+    inline; anything else is a download. The sandbox policy also keeps an
+    uploaded HTML or SVG file from running scripts with this site's cookies.
     """
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response.headers["Content-Disposition"] = content_disposition(path)
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
 {%- endif %}

@@ -17,8 +17,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("title", models.CharField(max_length=200)),
-                ("file", models.FileField(upload_to="uploads/%Y/%m/")),
-                ("image", models.ImageField(blank=True, upload_to="images/%Y/%m/")),
+                ("file", models.FileField(max_length=255, upload_to="uploads/%Y/%m/")),
+                ("image", models.ImageField(blank=True, max_length=255, upload_to="images/%Y/%m/")),
                 ("uploaded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={

@@ -8,15 +8,19 @@ become booleans, as in the SDK's CLOUDINARY_* variables).
 Each stored name carries everything needed to find the file again:
 
     <resource_type>/<delivery type>/<public_id>[.<format>]
-    image/upload/media/images/2026/05/photo_k3v9x0qa.png
-    raw/authenticated/media/uploads/2026/05/report_7hw2mz4c.pdf
+    image/upload/media/images/2026/05/k3v9x0qa7hw2mz4c/photo.png
+    raw/authenticated/media/uploads/2026/05/7hw2mz4ck3v9x0qa/report.pdf
 
 The resource type (image, video or raw) follows the content type guessed from
 the file name: images are `image`, video and audio are `video`, anything else
 is `raw`. Image and video public IDs have no extension (Cloudinary keeps the
-format apart), raw public IDs keep theirs. Every save gets a new random suffix,
-so uploads never replace each other and `exists()` never has to ask the
-rate-limited Admin API: it answers False.
+format apart), raw public IDs keep theirs. Every save gets a new unique folder
+(uploads/storage.py), so uploads never replace each other and `exists()` never
+has to ask the rate-limited Admin API: it answers False. Uploads are also
+create-only (`overwrite=False`).
+
+Files that are not passive content (HTML, SVG, XML...) get URLs with the
+`fl_attachment` flag, so Cloudinary serves them as downloads, never as pages.
 
 With `delivery_type="authenticated"` files can only be fetched through signed
 URLs, which `url()` builds. Files larger than `chunk_size` go up in parts of
@@ -26,22 +30,29 @@ upload size limits for the account still apply.
 
 import mimetypes
 import posixpath
-import secrets
-import string
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import cloudinary
+import cloudinary.exceptions
 import cloudinary.uploader
 import cloudinary.utils
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.utils.deconstruct import deconstructible
 
+from uploads.storage import is_inline, unique_name
+
 RESOURCE_TYPES = ("image", "video", "raw")
 DELIVERY_TYPES = ("upload", "authenticated")
-SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
+# Errors with which Cloudinary refuses this project's account or settings: retrying will not help.
+CONFIGURATION_ERRORS = (
+    cloudinary.exceptions.AuthorizationRequired,
+    cloudinary.exceptions.BadRequest,
+    cloudinary.exceptions.NotAllowed,
+    cloudinary.exceptions.NotFound,
+)
 
 
 def account_options(cloudinary_url):
@@ -97,13 +108,13 @@ class KeepOpen:
         return False
 
 
-@deconstructible(path="config.cloudinary_storage.CloudinaryStorage")
+@deconstructible(path="config.storages.CloudinaryStorage")
 class CloudinaryStorage(Storage):
     def __init__(
         self,
         location="media",
         delivery_type="upload",
-        timeout=60,
+        timeout=15,
         chunk_size=20 * 1024 * 1024,
         cloudinary_url=None,
     ):
@@ -118,24 +129,9 @@ class CloudinaryStorage(Storage):
         self.http = cloudinary.utils.get_http_connector(cloudinary.config(), cloudinary.CERT_KWARGS)
 
     def get_available_name(self, name, max_length=None):
-        """A new name on every call: the file name with a random suffix, nothing asked."""
-        directory, filename = posixpath.split(name)
-        stem, extension = posixpath.splitext(filename)
-        suffix = "_" + "".join(secrets.choice(SUFFIX_ALPHABET) for _ in range(8))
-        head = f"{resource_type_for(filename)}/{self.delivery_type}/"
-        folder = posixpath.join(self.location, directory)
-
-        def build(stem):
-            return head + posixpath.join(folder, f"{stem}{suffix}{extension}")
-
-        excess = len(build(stem)) - max_length if max_length is not None else 0
-        if excess > 0:
-            stem = stem[:-excess] if excess < len(stem) else ""
-            if not stem:
-                raise SuspiciousFileOperation(
-                    f"Storage cannot store {name!r} in a name of at most {max_length} characters."
-                )
-        return build(stem)
+        """A new unique name on every call (uploads/storage.py), nothing asked of Cloudinary."""
+        prefix = f"{resource_type_for(name)}/{self.delivery_type}/{self.location}/"
+        return unique_name(name, max_length, prefix=prefix)
 
     def exists(self, name):
         # Names are never reused (see get_available_name).
@@ -187,9 +183,16 @@ class CloudinaryStorage(Storage):
             type=delivery_type,
             format=file_format,
             sign_url=delivery_type != "upload",
+            flags=None if is_inline(name) else "attachment",
             **self.account,
         )
         return url
+
+    def configuration_problem(self, error):
+        """What is wrong with the set-up when no retry can mend this error, else None."""
+        if isinstance(error, CONFIGURATION_ERRORS):
+            return f"{type(error).__name__}: {error}"
+        return None
 
     def _fetch(self, method, name):
         response = self.http.request(method, self.url(name), timeout=self.timeout)

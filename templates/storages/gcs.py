@@ -1,0 +1,72 @@
+"""Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
+
+import mimetypes
+{% if cookiecutter.static_storage == "bucket" %}
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.files.storage import FileSystemStorage
+{%- endif %}
+from google.api_core.exceptions import GoogleAPICallError
+from google.auth.exceptions import DefaultCredentialsError, RefreshError
+from google.cloud.storage.retry import DEFAULT_RETRY
+from storages.backends.gcloud import GoogleCloudStorage
+from storages.utils import clean_name
+
+from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
+
+# Bounded waits: 5 s to connect, 15 s without a byte, retries for 20 s at most.
+# A frozen service gives the upload form its error well within gunicorn's timeout.
+TIMEOUT = (5, 15)
+RETRY = DEFAULT_RETRY.with_timeout(20)
+
+
+class MediaStorage(UniqueNames, GoogleCloudStorage):
+    """django-storages' GoogleCloudStorage with this project's rules for media
+    (uploads/storage.py), and create-only writes with bounded waits."""
+
+    def get_object_parameters(self, name):
+        return {
+            **super().get_object_parameters(name),
+            "content_disposition": content_disposition(name),
+        }
+
+    def _save(self, name, content):
+        name = clean_name(name)
+        blob = self.bucket.blob(self._normalize_name(name))
+        for prop, value in self.get_object_parameters(name).items():
+            setattr(blob, prop, value)
+        blob.upload_from_file(
+            content,
+            rewind=True,
+            size=content.size,
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            predefined_acl=self.default_acl,
+            # Create only: the name is new, and a retried write can never replace a file.
+            if_generation_match=0,
+            timeout=TIMEOUT,
+            retry=RETRY,
+        )
+        return name
+
+    def configuration_problem(self, error):
+        """What is wrong with the set-up when no retry can mend this error, else None."""
+        if isinstance(error, (DefaultCredentialsError, RefreshError)):
+            return str(error)
+        if isinstance(error, GoogleAPICallError) and error.code in CONFIGURATION_STATUSES:
+            return f"{error.code}: {error.message}"
+        return None
+{%- if cookiecutter.static_storage == "bucket" %}
+
+
+class StaticStorage(ManifestFilesMixin, GoogleCloudStorage):
+    """Static files in the bucket under hashed names; the manifest stays on local disk.
+
+    collectstatic writes staticfiles.json to STATIC_MANIFEST_ROOT where the site
+    runs (the slug or the container), so rendering a page never reads the bucket
+    and pages keep their static URLs while the bucket is unreachable.
+    """
+
+    def __init__(self, **options):
+        manifest = FileSystemStorage(location=settings.STATIC_MANIFEST_ROOT)
+        super().__init__(manifest_storage=manifest, **options)
+{%- endif %}

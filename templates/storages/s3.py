@@ -1,0 +1,51 @@
+"""Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
+
+from botocore.exceptions import ClientError, NoCredentialsError, ParamValidationError
+{%- if cookiecutter.static_storage == "bucket" %}
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+{%- endif %}
+from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %}S3ManifestStaticStorage, {% endif %}S3Storage
+
+from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
+
+
+class MediaStorage(UniqueNames, S3Storage):
+    """django-storages' S3Storage with this project's rules for media (uploads/storage.py).
+
+    Each save is a single PUT under a new unique name: no HEAD first, and no
+    reliance on the service honouring `If-None-Match` (not every S3-compatible
+    service does), so no upload can replace another on any of them.
+    """
+
+    def get_object_parameters(self, name):
+        return {
+            **super().get_object_parameters(name),
+            "ContentDisposition": content_disposition(name),
+        }
+
+    def configuration_problem(self, error):
+        """What is wrong with the set-up when no retry can mend this error, else None."""
+        if isinstance(error, (NoCredentialsError, ParamValidationError)):
+            return str(error)
+        if isinstance(error, ClientError):
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status in CONFIGURATION_STATUSES:
+                detail = error.response.get("Error", {})
+                return f"{detail.get('Code', status)}: {detail.get('Message', error)}"
+        return None
+{%- if cookiecutter.static_storage == "bucket" %}
+
+
+class StaticStorage(S3ManifestStaticStorage):
+    """Static files in the bucket under hashed names; the manifest stays on local disk.
+
+    collectstatic writes staticfiles.json to STATIC_MANIFEST_ROOT where the site
+    runs (the slug or the container), so rendering a page never reads the bucket
+    and pages keep their static URLs while the bucket is unreachable.
+    """
+
+    def __init__(self, **options):
+        manifest = FileSystemStorage(location=settings.STATIC_MANIFEST_ROOT)
+        super().__init__(manifest_storage=manifest, **options)
+{%- endif %}

@@ -1,0 +1,1 @@
+{% include "storages/" ~ cookiecutter.__family ~ ".py" %}

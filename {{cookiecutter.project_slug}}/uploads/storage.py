@@ -1,0 +1,79 @@
+"""What every media storage of this project does, whatever holds the files.
+
+- Names are unique by construction: each stored file gets a folder of its own,
+  named by 80 random bits, so `uploads/2026/05/report.pdf` is stored as
+  `uploads/2026/05/k3v9x0qa7hw2mz4c/report.pdf`. No upload can replace another,
+  however many arrive at once, and no existence check (a round trip to the
+  storage, and a race) is needed. The original file name stays readable and is
+  what browsers offer when saving the file.
+- Only passive content is shown inline: raster images, PDF, audio, video and
+  plain text. Anything else (HTML, SVG, XML, scripts...) is stored with
+  `Content-Disposition: attachment`, so the browser downloads it instead of
+  running it, from whatever origin the storage serves it.
+"""
+
+import mimetypes
+import posixpath
+import secrets
+import string
+
+from django.core.exceptions import SuspiciousFileOperation
+
+TOKEN_ALPHABET = string.ascii_lowercase + string.digits
+TOKEN_LENGTH = 16  # 36**16 is about 2**82
+INLINE_TYPES = {
+    "application/pdf",
+    "image/avif",
+    "image/bmp",
+    "image/gif",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "text/plain",
+}
+INLINE_FAMILIES = ("audio/", "video/")
+
+
+def unique_name(name, max_length=None, prefix=""):
+    """`name` with a random folder before its file name, within max_length characters.
+
+    A file name too long to fit is shortened, keeping its extension; `prefix`
+    (part of the stored name, e.g. a storage's own folder) counts towards the length.
+    """
+    directory, filename = posixpath.split(name)
+    token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+    folder = prefix + posixpath.join(directory, token)
+    excess = len(folder) + 1 + len(filename) - max_length if max_length else 0
+    if excess > 0:
+        stem, extension = posixpath.splitext(filename)
+        if excess >= len(stem):
+            raise SuspiciousFileOperation(
+                f"{name!r} cannot be stored in a name of at most {max_length} characters."
+            )
+        filename = stem[:-excess] + extension
+    return f"{folder}/{filename}"
+
+
+def is_inline(name):
+    """Whether a browser may show this file in place (a passive content type)."""
+    content_type, encoding = mimetypes.guess_type(name)
+    if content_type is None or encoding is not None:
+        return False
+    return content_type in INLINE_TYPES or content_type.startswith(INLINE_FAMILIES)
+
+
+def content_disposition(name):
+    return "inline" if is_inline(name) else "attachment"
+
+
+class UniqueNames:
+    """Storage mixin: every save gets a new unique name, and nothing is asked of the storage."""
+
+    def get_available_name(self, name, max_length=None):
+        return unique_name(name, max_length)
+
+
+# HTTP statuses with which a storage service refuses this project's configuration
+# (credentials, bucket, permissions, region) rather than being unwell: retrying
+# will not help. Timeouts (408), throttling (429) and 5xx are outages.
+CONFIGURATION_STATUSES = {301, 400, 401, 403, 404}
