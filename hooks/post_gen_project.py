@@ -23,9 +23,9 @@ OWNED_PATHS = {
     },
     "storage_provider": {
         "filesystem": ["uploads/checks.py", "tests/test_local_media.py"],
-        "aws-s3": ["tests/test_storage_live.py"],
-        "digitalocean-spaces": ["tests/test_storage_live.py"],
-        "s3-compatible": ["tests/test_storage_live.py"],
+        "aws-s3": ["uploads/management", "tests/test_storage_live.py"],
+        "digitalocean-spaces": ["uploads/management", "tests/test_storage_live.py"],
+        "s3-compatible": ["uploads/management", "tests/test_storage_live.py"],
         "gcs": ["uploads/management", "tests/test_storage_gcs.py", "tests/test_storage_live.py"],
         "azure": [
             "uploads/management",
