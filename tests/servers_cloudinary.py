@@ -20,8 +20,17 @@ generated project uses, and checks what the real one checks:
 
 The signature code here is written from that description, not taken from the
 SDK, so a request the SDK signs wrongly fails.
+
+Run in a process of its own (so that tests can SIGKILL or SIGSTOP it):
+
+    python -m tests.servers_cloudinary --port=P --cloud=C --key=K --secret=S
+
+started from the template's root ("--secret=S": a secret may begin with "-").
+That server also answers GET /_test/assets, a test-only endpoint that Cloudinary
+does not have: every stored asset as JSON.
 """
 
+import argparse
 import base64
 import hashlib
 import json
@@ -38,7 +47,8 @@ from urllib.parse import unquote
 UNSIGNED_FIELDS = {"file", "api_key", "resource_type", "cloud_name", "signature"}
 DELIVERY = re.compile(
     r"^/(?P<cloud>[^/]+)/(?P<resource_type>image|video|raw)/(?P<type>upload|authenticated)/"
-    r"(?:s--(?P<signature>[A-Za-z0-9_-]{8})--/)?(?:v\d+/)?(?P<path>.+)$"
+    r"(?:s--(?P<signature>[A-Za-z0-9_-]{8})--/)?(?:(?P<transformation>fl_attachment)/)?"
+    r"(?:v\d+/)?(?P<path>.+)$"
 )
 API = re.compile(r"^/v1_1/(?P<cloud>[^/]+)/(?P<resource_type>image|video|raw)/(?P<action>\w+)$")
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
@@ -188,36 +198,59 @@ class FakeCloudinary:
         return {"result": "ok" if found else "not found"}
 
     def deliver(self, path):
-        """(status, bytes) for a delivery URL path."""
+        """(status, bytes, headers) for a delivery URL path."""
         match = DELIVERY.match(path)
         if not match or match["cloud"] != self.cloud_name:
-            return 404, b""
+            return 404, b"", {}
         resource_type, type_ = match["resource_type"], match["type"]
-        # The signature covers the path as it appears in the URL (percent-encoded).
+        # The signature covers the transformation and the path as they appear in
+        # the URL (percent-encoded), without the version.
+        signed = "/".join(part for part in (match["transformation"], match["path"]) if part)
         if type_ == "authenticated" and match["signature"] != url_signature(
-            match["path"], self.api_secret
+            signed, self.api_secret
         ):
-            return 401, b""
+            return 401, b"", {}
         name = unquote(match["path"])
         public_id, file_format = name, None
         if resource_type != "raw" and "." in name.rpartition("/")[2]:
             public_id, _, file_format = name.rpartition(".")
         asset = self.asset(resource_type, type_, public_id)
         if asset is None or asset.format != file_format:
-            return 404, b""
-        return 200, asset.data
+            return 404, b"", {}
+        # fl_attachment: Cloudinary serves the file as a download.
+        disposition = "attachment" if match["transformation"] else "inline"
+        return 200, asset.data, {"Content-Disposition": disposition}
 
 
-def handler_for(state):
+def assets_json(state):
+    """Test-only: every stored asset, its bytes in base64."""
+    with state.lock:
+        assets = list(state.assets.values())
+    return [
+        {
+            "resource_type": asset.resource_type,
+            "type": asset.type,
+            "public_id": asset.public_id,
+            "format": asset.format,
+            "version": asset.version,
+            "data": base64.b64encode(asset.data).decode(),
+        }
+        for asset in assets
+    ]
+
+
+def handler_for(state, test_endpoints=False):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def log_message(self, *args):
             pass
 
-        def reply(self, status, body, content_type="application/json", head=False):
+        def reply(self, status, body, content_type="application/json", head=False, headers=()):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            for header in dict(headers).items():
+                self.send_header(*header)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if not head:
@@ -257,8 +290,10 @@ def handler_for(state):
             return self.reply_json(400, {"error": {"message": f"Unsupported {action}"}})
 
         def do_GET(self, head=False):
-            status, data = state.deliver(self.path.partition("?")[0])
-            self.reply(status, data, "application/octet-stream", head=head)
+            if test_endpoints and self.path == "/_test/assets":
+                return self.reply_json(200, assets_json(state))
+            status, data, headers = state.deliver(self.path.partition("?")[0])
+            self.reply(status, data, "application/octet-stream", head=head, headers=headers)
 
         def do_HEAD(self):
             self.do_GET(head=True)
@@ -269,9 +304,10 @@ def handler_for(state):
 class CloudinaryServer:
     """Runs FakeCloudinary on 127.0.0.1 in a thread: start(), then stop()."""
 
-    def __init__(self, **account):
+    def __init__(self, port=0, test_endpoints=False, **account):
         self.state = FakeCloudinary(**account)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self.state))
+        handler = handler_for(self.state, test_endpoints)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.state.base_url = f"http://127.0.0.1:{self.port}"
@@ -285,3 +321,26 @@ class CloudinaryServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=10)
+
+
+def main(argv=None):
+    """Serve until killed, with the test-only /_test/assets endpoint."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--cloud", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--secret", required=True)
+    args = parser.parse_args(argv)
+    server = CloudinaryServer(
+        port=args.port,
+        test_endpoints=True,
+        cloud_name=args.cloud,
+        api_key=args.key,
+        api_secret=args.secret,
+    )
+    print(f"listening on {server.state.base_url}", flush=True)
+    server.httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

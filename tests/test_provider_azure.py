@@ -194,7 +194,8 @@ def test_static_files_on_the_container(projects, azurite, blobs, tmp_path, media
     name = css_url.split(f"/{static_container}/", 1)[1]
     client = blobs.get_container_client(static_container)
     assert body == client.download_blob(name).readall() and b"body" in body
-    assert client.get_blob_client("static/staticfiles.json").exists()
+    # Pages read the manifest from local disk where collectstatic ran, never from the bucket.
+    assert (project.root / "staticfiles" / "staticfiles.json").is_file()
 
     document = tmp_path / "notes.txt"
     document.write_bytes(b"notes\n" * 100)
