@@ -40,7 +40,8 @@ class SeaweedFS:
     private_bucket: str
     process: subprocess.Popen
 
-    def client(self, secret_key=None):
+    def client(self, secret_key=None, **config):
+        """A boto3 client; config adds botocore Config options (e.g. timeouts)."""
         import boto3
         from botocore.config import Config
 
@@ -55,6 +56,7 @@ class SeaweedFS:
                 s3={"addressing_style": "path"},
                 request_checksum_calculation="when_required",
                 response_checksum_validation="when_required",
+                **config,
             ),
         )
 

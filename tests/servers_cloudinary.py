@@ -222,6 +222,12 @@ class FakeCloudinary:
         return 200, asset.data, {"Content-Disposition": disposition}
 
 
+class Server(ThreadingHTTPServer):
+    # http.server's backlog of 5 resets connections when many clients connect at
+    # once; Cloudinary takes them all.
+    request_queue_size = 128
+
+
 def assets_json(state):
     """Test-only: every stored asset, its bytes in base64."""
     with state.lock:
@@ -307,7 +313,7 @@ class CloudinaryServer:
     def __init__(self, port=0, test_endpoints=False, **account):
         self.state = FakeCloudinary(**account)
         handler = handler_for(self.state, test_endpoints)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd = Server(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.state.base_url = f"http://127.0.0.1:{self.port}"

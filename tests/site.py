@@ -1,0 +1,257 @@
+"""A generated project served by its real gunicorn, and a real HTTP admin session.
+
+    with Site(project, env, workers=2, threads=10) as site:
+        create_superuser(project, env, "admin", PASSWORD)
+        admin = AdminSession(site, "admin", PASSWORD)
+        response = admin.add_upload("Report", "report.pdf", data)
+        assert response.status_code == 302, admin.form_errors(response)
+        pk = admin.created_pk(response)
+
+One AdminSession logs in once and can be used from many threads at the same
+time: each thread gets its own requests.Session carrying the same cookies.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import suppress
+from html.parser import HTMLParser
+from pathlib import Path
+
+import requests
+
+from tests.helpers import clean_env, free_port, wait_for_http
+
+
+def processes():
+    """(pid, parent pid, process group) of every process, read from /proc."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name, in parentheses, may hold spaces: split after it.
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        yield int(stat.parent.name), int(fields[1]), int(fields[2])
+
+
+def children(pid):
+    """The PIDs whose parent is pid."""
+    return sorted(child for child, parent, _ in processes() if parent == pid)
+
+
+class Site:
+    """The project's gunicorn (with its gunicorn.conf.py) on a free loopback port."""
+
+    def __init__(self, project, env, workers=2, threads=10, log_path=None, timeout=60):
+        self.project, self.env, self.workers = project, env, workers
+        self.port = free_port()
+        if log_path is None:
+            handle, log_path = tempfile.mkstemp(prefix="gunicorn-", suffix=".log")
+            os.close(handle)
+        self.log_path = Path(log_path)
+        command = [
+            project.venv / "bin" / "gunicorn", "--config", "gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(workers), "--threads", str(threads),
+        ]  # fmt: skip
+        with open(self.log_path, "ab") as log:
+            # A session of its own: stop() can end the master and workers as one group.
+            self.process = subprocess.Popen(
+                command,
+                cwd=project.root,
+                env=clean_env(**env),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            self.wait_until_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait_until_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        try:
+            status = wait_for_http(self.url("/healthz"), timeout=timeout, process=self.process)
+            assert status == 200, f"/healthz answered {status}"
+            while len(self.worker_pids()) < self.workers:
+                assert time.monotonic() < deadline, f"fewer than {self.workers} workers"
+                time.sleep(0.1)
+        except (AssertionError, OSError, RuntimeError) as error:
+            raise RuntimeError(f"gunicorn did not start: {error}\n{self.log_tail()}") from error
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def worker_pids(self):
+        return children(self.process.pid)
+
+    def log_tail(self, lines=60):
+        text = self.log_path.read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, grace=10):
+        """SIGTERM (gunicorn's graceful stop), then SIGKILL to the whole group."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=grace)
+        # Workers stuck on a request (e.g. on a frozen storage) may outlive the master:
+        # whatever is left of its process group (the master's own session) is killed.
+        for pid, _, group in processes():
+            if group == self.process.pid:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def create_superuser(project, env, username="admin", password="a long test password 7"):
+    result = project.manage(
+        "createsuperuser", "--noinput", "--username", username,
+        "--email", f"{username}@example.com",
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": password},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+ROWS = """
+import json
+from uploads.models import Upload
+print(json.dumps([
+    {"pk": u.pk, "title": u.title, "file": u.file.name, "image": u.image.name or None}
+    for u in Upload.objects.order_by("pk")
+]))
+"""
+
+
+def rows(project, env):
+    """Every Upload row, by pk: [{pk, title, file, image}] (image None when empty)."""
+    result = project.manage("shell", "-c", ROWS, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class ErrorLists(HTMLParser):
+    """Messages of every <ul class="errorlist">, by field name ("__all__" if none)."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors, self.field, self.item = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "ul" and "errorlist" in (attrs.get("class") or "").split():
+            # Django renders a field's list with id="id_<field>_error".
+            match = re.fullmatch(r"id_(.+)_error", attrs.get("id") or "")
+            self.field = match.group(1) if match else "__all__"
+        elif tag == "li" and self.field is not None:
+            self.item = []
+
+    def handle_data(self, data):
+        if self.item is not None:
+            self.item.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self.item is not None:
+            self.errors.setdefault(self.field, []).append("".join(self.item).strip())
+            self.item = None
+        elif tag == "ul":
+            self.field = None
+
+
+class AdminSession:
+    """A logged-in admin over real HTTP; safe to share between threads."""
+
+    UPLOADS = "/admin/uploads/upload/"
+
+    def __init__(self, site, username="admin", password=None, cookies=None, timeout=180):
+        self.site, self.timeout = site, timeout
+        self.local = threading.local()
+        self.cookies = dict(cookies) if cookies else self.log_in(username, password)
+
+    def log_in(self, username, password):
+        """Log in through the login form; return the session's cookies."""
+        http = requests.Session()
+        page = http.get(self.site.url("/admin/login/"), timeout=self.timeout)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, f"login page: {page.status_code}\n{self.site.log_tail()}"
+        response = http.post(
+            self.site.url("/admin/login/"),
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "username": username,
+                "password": password,
+                "next": "/admin/",
+            },
+            allow_redirects=False,
+            timeout=self.timeout,
+        )
+        assert response.status_code == 302, self.form_errors(response) or response.text[:2000]
+        cookies = http.cookies.get_dict()
+        assert "sessionid" in cookies, cookies
+        return cookies
+
+    def request(self, method, path, **kwargs):
+        """One request with the shared cookies, from this thread's own requests.Session."""
+        http = getattr(self.local, "http", None)
+        if http is None:
+            http = self.local.http = requests.Session()
+        # Only the login's cookies: nothing one request sets (e.g. messages) leaks into the next.
+        http.cookies.clear()
+        http.cookies.update(self.cookies)
+        kwargs.setdefault("timeout", self.timeout)
+        return http.request(method, self.site.url(path), allow_redirects=False, **kwargs)
+
+    def post(self, path, data, files=None, **kwargs):
+        # Django accepts the CSRF cookie's value itself as the form's token.
+        data = {**data, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
+        return self.request("POST", path, data=data, files=files, **kwargs)
+
+    def add_upload(self, title, filename, data, image=None, **kwargs):
+        """POST the add form; image is (filename, bytes) or None. 302 when saved.
+
+        It presses "Save and continue editing", so a success redirects to the new
+        row's change page (see created_pk).
+        """
+        files = {"file": (filename, data)}
+        if image is not None:
+            files["image"] = image
+        form = {"title": title, "_continue": "Save and continue editing"}
+        return self.post(f"{self.UPLOADS}add/", form, files, **kwargs)
+
+    def change_upload(self, pk, title, file=None, image=None, clear_image=False, **kwargs):
+        """POST the change form; file and image are (filename, bytes) or None (kept)."""
+        files = {name: value for name, value in (("file", file), ("image", image)) if value}
+        form = {"title": title, "_save": "Save"}
+        if clear_image:
+            form["image-clear"] = "on"  # ClearableFileInput's "Clear" checkbox
+        return self.post(f"{self.UPLOADS}{pk}/change/", form, files or None, **kwargs)
+
+    def delete_upload(self, pk, **kwargs):
+        """Confirm the delete page; 302 when deleted."""
+        return self.post(f"{self.UPLOADS}{pk}/delete/", {"post": "yes"}, **kwargs)
+
+    def created_pk(self, response):
+        """The new row's pk, from add_upload's redirect to its change page."""
+        assert response.status_code == 302, self.form_errors(response)
+        location = response.headers["Location"]
+        return int(re.search(rf"{self.UPLOADS}(\d+)/change/", location).group(1))
+
+    @staticmethod
+    def form_errors(response):
+        """The error messages an admin page shows: {field name or "__all__": [messages]}."""
+        parser = ErrorLists()
+        parser.feed(response.text)
+        return parser.errors
