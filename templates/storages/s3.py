@@ -2,7 +2,9 @@
 
 from botocore.exceptions import ClientError, NoCredentialsError, ParamValidationError
 {%- if cookiecutter.static_storage == "bucket" %}
+from collectfasta.strategies.boto3 import Boto3ManifestMemoryStrategy
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 {%- endif %}
 from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %}S3ManifestStaticStorage, {% endif %}S3Storage
@@ -48,4 +50,20 @@ class StaticStorage(S3ManifestStaticStorage):
     def __init__(self, **options):
         manifest = FileSystemStorage(location=settings.STATIC_MANIFEST_ROOT)
         super().__init__(manifest_storage=manifest, **options)
+
+
+class StaticFilesStrategy(Boto3ManifestMemoryStrategy):
+    """Collectfasta's strategy (hash in memory, upload only what changed) that also
+    writes the manifest to StaticStorage's local manifest storage, which its
+    in-memory first pass would otherwise never reach."""
+
+    def second_pass_strategy(self):
+        name = self.memory_storage.manifest_name
+        with self.memory_storage.open(name) as manifest:
+            contents = manifest.read()
+        local = self.original_storage.manifest_storage
+        if local.exists(name):
+            local.delete(name)
+        local._save(name, ContentFile(contents))
+        return super().second_pass_strategy()
 {%- endif %}

@@ -257,7 +257,7 @@ STORAGES = {
 # Static URLs come from the storage: the bucket, or the custom domain when set.
 STATIC_URL = "static/"
 # collectstatic compares files with one listing of the bucket and uploads only changes.
-COLLECTFASTA_STRATEGY = "collectfasta.strategies.boto3.Boto3ManifestMemoryStrategy"
+COLLECTFASTA_STRATEGY = "config.storages.StaticFilesStrategy"
 {%- endif %}
 {%- elif cookiecutter.__family == "gcs" %}
 
