@@ -11,7 +11,8 @@ from pathlib import Path
 
 # Paths (relative to the project root) that belong to one answer of one option.
 # A path is kept when an answer that owns it was chosen, and removed otherwise.
-OWNED_PATHS = {
+# Each storage provider's own paths are in its registry entry (cookiecutter.json).
+DEPLOY_PATHS = {
     "use_heroku": {
         True: ["Procfile", "app.json", ".python-version"],
     },
@@ -21,26 +22,19 @@ OWNED_PATHS = {
     "static_storage": {
         "whitenoise": ["tests/test_static.py"],
     },
-    "storage_provider": {
-        "filesystem": ["uploads/checks.py", "tests/test_local_media.py"],
-        "aws-s3": ["uploads/management", "tests/test_storage_live.py"],
-        "digitalocean-spaces": ["uploads/management", "tests/test_storage_live.py"],
-        "s3-compatible": ["uploads/management", "tests/test_storage_live.py"],
-        "gcs": ["uploads/management", "tests/test_storage_gcs.py", "tests/test_storage_live.py"],
-        "azure": [
-            "uploads/management",
-            "tests/test_storage_azure.py",
-            "tests/test_storage_live.py",
-        ],
-        "cloudinary": ["tests/test_cloudinary_storage.py", "tests/test_cloudinary_live.py"],
-    },
 }
+
+
+def owned_paths(providers):
+    """{option: {answer: [paths]}}: the deployment files and each provider's own."""
+    by_provider = {name: entry["paths"] for name, entry in providers.items()}
+    return {**DEPLOY_PATHS, "storage_provider": by_provider}
 
 
 def paths_to_remove(answers):
     """Every owned path that no chosen answer owns."""
     kept, owned = set(), set()
-    for option, by_answer in OWNED_PATHS.items():
+    for option, by_answer in owned_paths(answers["_providers"]).items():
         for answer, paths in by_answer.items():
             owned.update(paths)
             if answers[option] == answer:
@@ -63,70 +57,14 @@ def new_secret_key():
     return secrets.token_urlsafe(50)
 
 
-S3_PROVIDERS = ("aws-s3", "digitalocean-spaces", "s3-compatible")
-
-# Azurite's well-known development account (published in Microsoft's documentation).
-AZURITE_CONNECTION_STRING = (
-    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-    "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/"
-    "KBHBeksoGMGw==;BlobEndpoint=http://localhost:10000/devstoreaccount1;"
-)
-
-
-def local_env(answers):
-    """Lines of the local .env: debug on, a fresh secret key, the local emulator."""
-    lines = [
-        "# Local development settings, read by config/settings.py. Not committed.",
-        "# Every variable is described in .env.example.",
-        "DEBUG=True",
-        f"SECRET_KEY={new_secret_key()}",
-    ]
-    provider = answers["storage_provider"]
-    separate_static = answers["static_storage"] == "bucket" and answers["media_access"] == "private"
-    if provider in S3_PROVIDERS:
-        bucket = answers["project_slug"].replace("_", "-") + "-media"
-        lines += [
-            "# The S3 emulator of compose.yaml (docker compose up -d s3); the same",
-            "# credentials configure it. Put your real bucket's values here to use it instead.",
-            f"AWS_STORAGE_BUCKET_NAME={bucket}",
-            "AWS_S3_ENDPOINT_URL=http://localhost:8333",
-            "AWS_S3_REGION_NAME=us-east-1",
-        ]
-        if provider != "aws-s3":
-            lines.append("AWS_S3_ADDRESSING_STYLE=path")
-        lines += [
-            f"AWS_ACCESS_KEY_ID=local-{secrets.token_hex(8)}",
-            f"AWS_SECRET_ACCESS_KEY={secrets.token_urlsafe(30)}",
-        ]
-    elif provider == "gcs":
-        lines += [
-            "# fake-gcs-server on localhost:4443 (see README.md), buckets made by",
-            "# 'python manage.py ensure_storage'. Put your real bucket's values here to use it.",
-            "STORAGE_EMULATOR_HOST=http://localhost:4443",
-            "GS_BUCKET_NAME=media",
-        ]
-        if separate_static:
-            lines.append("GS_STATIC_BUCKET_NAME=static")
-        if answers["media_access"] == "private":
-            lines.append("GS_QUERYSTRING_AUTH=False")
-    elif provider == "azure":
-        lines += [
-            "# Azurite on localhost:10000 (see README.md), containers made by",
-            "# 'python manage.py ensure_storage'. Put your real account's values here to use it.",
-            "AZURE_ACCOUNT_NAME=devstoreaccount1",
-            "AZURE_CONTAINER=media",
-        ]
-        if separate_static:
-            lines.append("AZURE_STATIC_CONTAINER=static")
-        # Quoted: a shell can source the file too (the ";" would end the line there).
-        lines.append(f'AZURE_CONNECTION_STRING="{AZURITE_CONNECTION_STRING}"')
-    return "\n".join(lines) + "\n"
-
-
-def write_local_env(root, answers):
-    """A git-ignored .env for local development, readable by its owner only."""
+def write_local_env(root):
+    """Give the rendered .env fresh secrets in place of its __random__ markers; make it
+    readable by its owner only."""
     env_file = root / ".env"
-    env_file.write_text(local_env(answers), encoding="utf-8")
+    text = env_file.read_text(encoding="utf-8")
+    while "__random__" in text:
+        text = text.replace("__random__", new_secret_key(), 1)
+    env_file.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     env_file.chmod(0o600)
 
 
@@ -159,7 +97,7 @@ def main():
     answers = json.loads(r"""{{ cookiecutter | tojson }}""")
     root = Path.cwd()
     prune(root, answers)
-    write_local_env(root, answers)
+    write_local_env(root)
     print(next_steps(answers))
 
 

@@ -8,36 +8,8 @@ functions of the answers so that the template's tests can import and call them.
 import json
 import keyword
 import re
+import shlex
 import sys
-
-CHOICES = {
-    "storage_provider": (
-        "filesystem",
-        "aws-s3",
-        "digitalocean-spaces",
-        "s3-compatible",
-        "gcs",
-        "azure",
-        "cloudinary",
-    ),
-    "static_storage": ("whitenoise", "bucket"),
-    "media_access": ("public", "private"),
-}
-
-# (provider, option, answer) combinations that cannot work, with the reason.
-UNSUPPORTED = {
-    ("filesystem", "static_storage", "bucket"): (
-        "there is no bucket with the filesystem provider; choose whitenoise, "
-        "or a cloud storage_provider"
-    ),
-    ("filesystem", "media_access", "private"): (
-        "local disk cannot sign URLs; choose public, or a cloud storage_provider"
-    ),
-    ("cloudinary", "static_storage", "bucket"): (
-        "Cloudinary holds uploaded media only and static files stay on whitenoise; "
-        "choose whitenoise"
-    ),
-}
 
 # Names the generated project imports or creates: a project called one of these
 # would shadow it as soon as the project directory is on sys.path.
@@ -100,24 +72,43 @@ def check_domain(domain):
     return None
 
 
-def check_choices(answers):
-    errors = []
-    for option, offered in CHOICES.items():
-        if answers[option] not in offered:
-            allowed = ", ".join(offered)
-            errors.append(f"{option} {answers[option]!r} is not offered: choose one of {allowed}.")
+def refused(answers):
+    """{option: registry entry} for each answer the chosen provider cannot work with."""
+    refuses = answers["_providers"][answers["storage_provider"]]["refuses"]
+    return {
+        option: by_answer[answers[option]]
+        for option, by_answer in refuses.items()
+        if answers[option] in by_answer
+    }
+
+
+def check_combination(answers):
     provider = answers["storage_provider"]
-    for option in ("static_storage", "media_access"):
-        reason = UNSUPPORTED.get((provider, option, answers[option]))
-        if reason:
-            errors.append(
-                f"{option} {answers[option]!r} does not work with storage_provider "
-                f"{provider!r}: {reason}."
-            )
-    for flag in ("use_heroku", "use_docker"):
-        if not isinstance(answers[flag], bool):
-            errors.append(f"{flag} {answers[flag]!r} is not a yes/no answer: use true or false.")
-    return errors
+    return [
+        f"{option} {answers[option]!r} does not work with storage_provider {provider!r}: "
+        f"{entry['why']}."
+        for option, entry in refused(answers).items()
+    ]
+
+
+def check_flags(answers):
+    return [
+        f"{flag} {answers[flag]!r} is not a yes/no answer: use true or false."
+        for flag in ("use_heroku", "use_docker")
+        if not isinstance(answers[flag], bool)
+    ]
+
+
+def regenerate_command(answers):
+    """A command that generates the project again with every answer given, and each
+    answer the provider refuses replaced by the one its registry entry suggests."""
+    fixed = {**answers, **{option: e["instead"] for option, e in refused(answers).items()}}
+    given = [
+        f"{key}={shlex.quote(json.dumps(value) if isinstance(value, bool) else str(value))}"
+        for key, value in fixed.items()
+        if not key.startswith("_")
+    ]
+    return " ".join(["cookiecutter", shlex.quote(answers["_template"]), "--no-input", *given])
 
 
 def validate(answers):
@@ -134,7 +125,8 @@ def validate(answers):
         )
         if message
     ]
-    errors += check_choices(answers)
+    errors += check_combination(answers)
+    errors += check_flags(answers)
     return errors
 
 
@@ -144,7 +136,12 @@ def main():
     for message in errors:
         print(f"ERROR: {message}", file=sys.stderr)
     if errors:
-        print("Nothing was generated.", file=sys.stderr)
+        print(
+            "Nothing was generated. Your answers, with any combination the provider\n"
+            "refuses replaced, as one command to correct and run again:\n"
+            f"  {regenerate_command(answers)}",
+            file=sys.stderr,
+        )
         sys.exit(1)
 
 

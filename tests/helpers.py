@@ -46,6 +46,9 @@ def default_answers():
         if not key.startswith("_")
     }
     answers["project_slug"] = "my_project"
+    # What cookiecutter adds to the context the hooks see.
+    answers["_providers"] = CONTEXT["_providers"]
+    answers["_template"] = str(TEMPLATE_DIR)
     return answers
 
 

@@ -2,9 +2,11 @@
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -12,6 +14,7 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
 from tests.helpers import (
+    CONTEXT,
     PUBLIC_KEYS,
     TEMPLATE_DIR,
     bake,
@@ -53,7 +56,7 @@ def test_files_follow_the_pruning_table(baked):
     answers, root = baked
     full_answers = {**default_answers(), **answers}
     removed = set(post_gen.paths_to_remove(full_answers))
-    for option, by_answer in post_gen.OWNED_PATHS.items():
+    for option, by_answer in post_gen.owned_paths(CONTEXT["_providers"]).items():
         for answer, paths in by_answer.items():
             for path in paths:
                 expected = path not in removed
@@ -219,6 +222,30 @@ def test_bad_answer_stops_generation_and_leaves_nothing(tmp_path, capfd, answers
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_printed_command_generates_with_the_other_answers_kept(tmp_path, capfd):
+    answers = {"project_name": "Photo Box", "storage_provider": "cloudinary"}
+    with pytest.raises(FailedHookException):
+        cookiecutter(
+            str(TEMPLATE_DIR),
+            no_input=True,
+            extra_context={**answers, "static_storage": "bucket", "use_docker": False},
+            output_dir=tmp_path / "refused",
+        )
+    err = capfd.readouterr().err
+    command = shlex.split(err.split("run again:\n", 1)[1].splitlines()[0])
+
+    assert command[0] == "cookiecutter" and "static_storage=whitenoise" in command
+    executable = Path(sys.executable).parent / "cookiecutter"
+    result = subprocess.run(
+        [executable, *command[1:], "-o", tmp_path / "again"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "again" / "photo_box"
+    assert "Photo Box" in (root / "README.md").read_text()
+    assert not (root / "compose.yaml").exists()
+    assert "CLOUDINARY_URL" in (root / ".env.example").read_text()
+
+
 def test_unknown_choice_is_refused_by_cookiecutter(cookies):
     result = cookies.bake(extra_context={"storage_provider": "floppy-disk"})
 
@@ -236,3 +263,54 @@ def test_quotes_in_answers_cannot_break_the_generated_code(cookies):
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=root, capture_output=True
     )
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("provider", "expected", "absent"),
+    [
+        ("filesystem", [], ["GS_", "AZURE_", "STORAGE_EMULATOR_HOST"]),
+        ("gcs", ["STORAGE_EMULATOR_HOST=http://localhost:4443", "GS_BUCKET_NAME="], ["AZURE_"]),
+        ("azure", ["AZURE_ACCOUNT_NAME=devstoreaccount1", "AZURE_CONNECTION_STRING="], ["GS_"]),
+    ],
+)
+def test_local_env_points_cloud_providers_at_their_emulator(cookies, provider, expected, absent):
+    env = (bake(cookies, storage_provider=provider) / ".env").read_text()
+
+    assert all(line in env for line in expected)
+    assert not any(name in env for name in absent)
+    assert env.startswith("# Local development settings") and "DEBUG=True\n" in env
+
+
+JINJA_BLOCK = re.compile(r"{%-?\s*(if|for|endif|endfor)\b")
+# Django templates kept verbatim between raw tags are not cookiecutter's.
+JINJA_RAW = re.compile(r"{%-?\s*raw\s*-?%}.*?{%-?\s*endraw\s*-?%}", re.DOTALL)
+TEMPLATE_SOURCES = [
+    path
+    for folder in (TEMPLATE_DIR / "{{cookiecutter.project_slug}}", TEMPLATE_DIR / "templates")
+    for path in sorted(folder.rglob("*"))
+    if path.is_file()
+]
+
+
+def nesting_depth(text):
+    depth = deepest = 0
+    for match in JINJA_BLOCK.finditer(JINJA_RAW.sub("", text)):
+        depth += 1 if match.group(1) in ("if", "for") else -1
+        deepest = max(deepest, depth)
+    assert depth == 0
+    return deepest
+
+
+@pytest.mark.parametrize(
+    "path", TEMPLATE_SOURCES, ids=lambda p: p.relative_to(TEMPLATE_DIR).as_posix()
+)
+def test_template_sources_nest_conditionals_at_most_two_deep(path):
+    assert nesting_depth(path.read_text()) <= 2
+
+
+def test_the_settings_template_reads_like_python():
+    settings = (
+        TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "config" / "settings.py"
+    ).read_text()
+    tag_lines = [line for line in settings.splitlines() if "{%" in line]
+    assert len(tag_lines) <= 15, tag_lines

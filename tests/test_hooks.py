@@ -31,9 +31,6 @@ def test_default_answers_are_valid():
         ("domain_name", "example.com/path", "not a domain name"),
         ("domain_name", "localhost", "not a domain name"),
         ("project_name", "   ", "project_name is empty"),
-        ("storage_provider", "ftp", "storage_provider 'ftp' is not offered"),
-        ("static_storage", "cdn", "static_storage 'cdn' is not offered"),
-        ("media_access", "secret", "media_access 'secret' is not offered"),
         ("static_storage", "bucket", "does not work with storage_provider 'filesystem'"),
         ("media_access", "private", "local disk cannot sign URLs"),
         ("use_heroku", "maybe", "use_heroku 'maybe' is not a yes/no answer"),
@@ -57,7 +54,7 @@ def test_every_bad_answer_is_reported_at_once():
 
 
 def test_pruning_table_names_only_real_options_and_answers():
-    for option, by_answer in post_gen.OWNED_PATHS.items():
+    for option, by_answer in post_gen.owned_paths(CONTEXT["_providers"]).items():
         offered = CONTEXT[option]
         allowed = offered if isinstance(offered, list) else [True, False]
         assert set(by_answer) <= set(allowed), option
@@ -105,10 +102,45 @@ def test_cloud_providers_accept_every_static_and_media_answer(provider):
             assert pre_gen.validate(answers) == []
 
 
-def test_unsupported_combinations_name_real_options_and_answers():
-    for provider, option, answer in pre_gen.UNSUPPORTED:
-        assert provider in CONTEXT["storage_provider"]
-        assert answer in CONTEXT[option]
+def test_the_registry_names_every_provider_and_only_real_answers():
+    assert list(CONTEXT["_providers"]) == CONTEXT["storage_provider"]
+    assert set(CONTEXT["__prompts__"]["storage_provider"]) - {"__prompt__"} == set(
+        CONTEXT["storage_provider"]
+    )
+    for entry in CONTEXT["_providers"].values():
+        for option, by_answer in entry["refuses"].items():
+            for answer, refusal in by_answer.items():
+                assert answer in CONTEXT[option]
+                assert refusal["instead"] in CONTEXT[option]
+                assert refusal["instead"] not in by_answer
+
+
+@pytest.mark.parametrize(
+    ("provider", "option", "refused", "instead"),
+    [
+        ("filesystem", "static_storage", "bucket", "static_storage=whitenoise"),
+        ("filesystem", "media_access", "private", "media_access=public"),
+        ("cloudinary", "static_storage", "bucket", "static_storage=whitenoise"),
+    ],
+)
+def test_a_refused_answer_comes_with_a_command_that_keeps_the_others(
+    provider, option, refused, instead
+):
+    answers = {
+        **default_answers(),
+        "project_name": "Photo Box",
+        "storage_provider": provider,
+        option: refused,
+    }
+
+    command = pre_gen.regenerate_command(answers)
+
+    assert command.startswith(f"cookiecutter {answers['_template']} --no-input ")
+    assert instead in command.split()
+    assert "project_name='Photo Box'" in command
+    assert f"storage_provider={provider}" in command.split()
+    assert "use_heroku=true" in command.split()
+    assert "_providers" not in command
 
 
 @pytest.mark.parametrize(
@@ -128,19 +160,12 @@ def test_each_cloud_provider_keeps_only_its_own_files(provider, kept, removed):
     assert "tests/test_static.py" in paths and "tests/test_storage_live.py" not in paths
 
 
-@pytest.mark.parametrize(
-    ("provider", "expected", "absent"),
-    [
-        ("filesystem", [], ["GS_", "AZURE_", "STORAGE_EMULATOR_HOST"]),
-        ("gcs", ["STORAGE_EMULATOR_HOST=http://localhost:4443", "GS_BUCKET_NAME="], ["AZURE_"]),
-        ("azure", ["AZURE_ACCOUNT_NAME=devstoreaccount1", "AZURE_CONNECTION_STRING="], ["GS_"]),
-    ],
-)
-def test_local_env_points_cloud_providers_at_their_emulator(provider, expected, absent):
-    answers = {**default_answers(), "storage_provider": provider}
+def test_local_env_gets_a_fresh_secret_for_each_marker(tmp_path):
+    (tmp_path / ".env").write_text("SECRET_KEY=__random__\nKEY=local-__random__\nSECRET=__random__")
 
-    env = post_gen.local_env(answers)
+    post_gen.write_local_env(tmp_path)
 
-    assert all(line in env for line in expected)
-    assert not any(name in env for name in absent)
-    assert env.startswith("# Local development settings") and "DEBUG=True\n" in env
+    values = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
+    assert "__random__" not in str(values) and len(set(values.values())) == 3
+    assert values["KEY"].startswith("local-") and len(values["SECRET_KEY"]) >= 50
+    assert (tmp_path / ".env").stat().st_mode & 0o077 == 0

@@ -1,1 +1,1 @@
-{% include "storages/" ~ cookiecutter.__family ~ ".py" %}
+{% include "providers/" ~ cookiecutter.__family ~ "/storages.py" %}

@@ -1,13 +1,6 @@
-{%- if cookiecutter.__family == "filesystem" -%}
-import re
-
-from django.conf import settings
-{% endif -%}
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path{% if cookiecutter.__family == "filesystem" %}, re_path{% endif %}
-
-from uploads import views
+from django.urls import include, path
 
 
 def healthz(request):
@@ -15,13 +8,8 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", views.UploadListView.as_view(), name="home"),
+    path("", include("uploads.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+{%- include "providers/" ~ cookiecutter.__family ~ "/urls.py" ignore missing %}
 ]
-{%- if cookiecutter.__family == "filesystem" %}
-
-if settings.SERVE_MEDIA:
-    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", views.serve_media)]
-{%- endif %}

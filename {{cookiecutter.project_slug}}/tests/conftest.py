@@ -1,23 +1,15 @@
 import io
-{%- if cookiecutter.__family not in ["filesystem", "cloudinary"] %}
-import os
-{%- endif %}
 
 import pytest
+from django.conf import settings as django_settings
 from PIL import Image
 
 
 @pytest.fixture(autouse=True)
-{%- if cookiecutter.__family == "filesystem" %}
-def media_root(settings, tmp_path):
-    """Each test stores its uploads in a directory of its own."""
+def fresh_media(settings, tmp_path):
+    """Each test starts with no media: a media directory of its own, a new storage."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-{%- else %}
-def fresh_media_storage(settings):
-    """Each test starts with an empty in-memory default storage."""
     settings.STORAGES = {**settings.STORAGES}
-{%- endif %}
 
 
 @pytest.fixture
@@ -25,23 +17,14 @@ def png_bytes():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3), "teal").save(buffer, format="PNG")
     return buffer.getvalue()
-{%- if cookiecutter.__family != "filesystem" %}
 
 
 def pytest_collection_modifyitems(config, items):
-{%- if cookiecutter.__family == "cloudinary" %}
-    """Tests marked live need a real account: they run only when CLOUDINARY_URL is set."""
-    from django.conf import settings
-
-    if settings.CLOUDINARY_LIVE:
+    """Tests marked live run against the real storage service only when asked to
+    (STORAGE_LIVE in config/test_settings.py); otherwise they are deselected."""
+    if getattr(django_settings, "STORAGE_LIVE", False):
         return
-{%- else %}
-    """Tests marked live run only when STORAGE_LIVE_TESTS=1 (see test_storage_live.py)."""
-    if os.environ.get("STORAGE_LIVE_TESTS") == "1":
-        return
-{%- endif %}
     live = [item for item in items if item.get_closest_marker("live")]
     if live:
         config.hook.pytest_deselected(items=live)
         items[:] = [item for item in items if item not in live]
-{%- endif %}

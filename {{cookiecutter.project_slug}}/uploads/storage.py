@@ -18,6 +18,7 @@ import secrets
 import string
 
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import InMemoryStorage
 
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 TOKEN_LENGTH = 16  # 36**16 is about 2**82
@@ -71,6 +72,10 @@ class UniqueNames:
 
     def get_available_name(self, name, max_length=None):
         return unique_name(name, max_length)
+
+
+class MemoryMediaStorage(UniqueNames, InMemoryStorage):
+    """Media in memory, named as the real storage names them: the unit tests' storage."""
 
 
 # HTTP statuses with which a storage service refuses this project's configuration

@@ -11,7 +11,8 @@ from django.core.management.base import SystemCheckError
 from django.urls import clear_url_caches
 
 import config.urls
-from uploads.checks import media_survives_restarts
+from uploads import local_media
+from uploads.local_media import media_survives_restarts
 
 
 @pytest.fixture
@@ -19,6 +20,7 @@ def serve_media(settings):
     """Reload the URLconf with SERVE_MEDIA on, as compose.yaml runs it."""
 
     def reload_urls():
+        importlib.reload(local_media)
         importlib.reload(config.urls)
         clear_url_caches()
 

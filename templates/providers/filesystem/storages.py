@@ -16,7 +16,7 @@ class MediaStorage(UniqueNames, FileSystemStorage):
     """Django's FileSystemStorage with this project's unique names (uploads/storage.py).
 
     Files are also created with O_EXCL, so not even a name drawn twice could
-    replace a file. uploads.views.serve_media serves them.
+    replace a file. uploads/local_media.py serves them.
     """
 
     def configuration_problem(self, error):

@@ -1,0 +1,2 @@
+
+    "CLOUDINARY_URL": "cloudinary://111222333:s3cr3t@demo-cloud",

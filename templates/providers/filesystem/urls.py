@@ -1,0 +1,3 @@
+
+    # MEDIA_URL, when Django serves the media itself (uploads/local_media.py).
+    path("", include("uploads.local_media")),

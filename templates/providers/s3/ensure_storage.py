@@ -1,0 +1,41 @@
+"""Give the media bucket a rule that cleans up abandoned multipart uploads.
+
+A large upload goes up in parts; when it is cut (an outage, a killed worker) the
+parts already sent stay in the bucket, invisible and billed, until something
+aborts them. The rule makes the service abort any upload left incomplete for a
+day. AWS S3, DigitalOcean Spaces, Cloudflare R2, MinIO and SeaweedFS accept it;
+run this once per bucket (compose.yaml runs it at every start).
+"""
+
+from django.core.files.storage import storages
+from django.core.management.base import BaseCommand
+
+RULE = {
+    "ID": "abort-incomplete-multipart-uploads",
+    "Status": "Enabled",
+    "Filter": {"Prefix": ""},
+    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+}
+
+
+class Command(BaseCommand):
+    help = "Add the rule that aborts multipart uploads left incomplete for a day."
+
+    def handle(self, *args, **options):
+        storage = storages["default"]
+        client = storage.connection.meta.client
+        try:
+            rules = client.get_bucket_lifecycle_configuration(Bucket=storage.bucket_name)["Rules"]
+        except client.exceptions.ClientError as error:
+            if error.response["Error"]["Code"] != "NoSuchLifecycleConfiguration":
+                raise
+            rules = []
+        if any(rule.get("ID") == RULE["ID"] for rule in rules):
+            self.stdout.write(f"Bucket {storage.bucket_name} already has the rule")
+            return
+        client.put_bucket_lifecycle_configuration(
+            Bucket=storage.bucket_name, LifecycleConfiguration={"Rules": [*rules, RULE]}
+        )
+        self.stdout.write(
+            f"Bucket {storage.bucket_name}: incomplete multipart uploads are aborted after a day"
+        )

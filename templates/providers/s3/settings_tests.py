@@ -1,0 +1,75 @@
+
+
+
+# URLs are built offline by boto3: these checks need no bucket and no network.
+# (The static storage is built without its manifest, which would be fetched from the bucket.)
+PRINT_URLS = (
+    "import json, django; django.setup(); "
+    "from django.conf import settings; "
+    "from storages.backends.s3 import S3Storage; "
+    "options = {alias: s.get('OPTIONS', {}) for alias, s in settings.STORAGES.items()}; "
+    "print(json.dumps({alias: S3Storage(**kw).url('a b.txt') for alias, kw in options.items()}))"
+)
+
+
+EXAMPLE_KEYS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example"}
+
+
+def storage_urls(**variables):
+    result = load_settings(PRINT_URLS, **{**PRODUCTION, **variables})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+{%- if cookiecutter.storage_provider == "aws-s3" %}
+
+
+def test_urls_point_at_the_aws_bucket_with_credentials_from_the_chain():
+    urls = storage_urls(AWS_S3_REGION_NAME="eu-west-1", **EXAMPLE_KEYS)
+
+    assert urls["default"].startswith("https://example-media.s3.")
+    assert "amazonaws.com/media/a%20b.txt" in urls["default"]
+{%- elif cookiecutter.storage_provider == "digitalocean-spaces" %}
+
+
+def test_urls_point_at_the_space_of_the_region():
+    urls = storage_urls()
+
+    assert urls["default"].startswith(
+        "https://example-media.nyc3.digitaloceanspaces.com/media/a%20b.txt"
+    )
+{%- else %}
+
+
+def test_urls_point_at_the_endpoint_with_path_addressing():
+    urls = storage_urls()
+
+    assert urls["default"].startswith(
+        "https://0123456789abcdef.r2.cloudflarestorage.com/example-media/media/a%20b.txt"
+    )
+{%- endif %}
+{%- if cookiecutter.media_access == "private" %}
+
+
+def test_private_media_urls_are_signed_with_s3v4_and_expire():
+    url = storage_urls(AWS_QUERYSTRING_EXPIRE="600", **EXAMPLE_KEYS)["default"]
+
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url
+    assert "X-Amz-Expires=600" in url
+    assert "X-Amz-Signature=" in url
+{%- else %}
+
+
+def test_public_media_urls_are_plain_and_use_the_custom_domain():
+    urls = storage_urls(AWS_S3_CUSTOM_DOMAIN="cdn.example.com")
+
+    assert urls["default"] == "https://cdn.example.com/media/a%20b.txt"
+    assert "X-Amz-Signature" not in urls["default"]
+{%- endif %}
+{%- if cookiecutter.static_storage == "bucket" %}
+
+
+def test_static_files_go_to_the_static_prefix_unsigned():
+    url = storage_urls(**EXAMPLE_KEYS)["staticfiles"]
+
+    assert "/static/a%20b.txt" in url
+    assert "X-Amz-Signature" not in url
+{%- endif %}

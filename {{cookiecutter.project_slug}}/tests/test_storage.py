@@ -1,0 +1,1 @@
+{% include "providers/" ~ cookiecutter.__family ~ "/test_storage.py" ignore missing %}

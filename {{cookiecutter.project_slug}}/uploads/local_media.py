@@ -1,0 +1,1 @@
+{% include "providers/" ~ cookiecutter.__family ~ "/local_media.py" ignore missing %}
