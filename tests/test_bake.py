@@ -88,21 +88,21 @@ def test_structured_files_parse(baked):
             json.loads(path.read_text())
 
 
-# Names that only the files of one storage family may contain.
+# Names that only the files of one storage family may contain (docs and comments too).
 PROVIDER_TRACES = {
-    "filesystem": re.compile(rb"MEDIA_ROOT|SERVE_MEDIA"),
-    "s3": re.compile(rb"\bAWS_|boto|[Ss]eaweed"),
-    "gcs": re.compile(rb"\bGS_|google|fake-gcs"),
-    "azure": re.compile(rb"AZURE_|azure|Azurite"),
+    "filesystem": re.compile(rb"MEDIA_ROOT|SERVE_MEDIA|local_media"),
+    "s3": re.compile(rb"(?i)\bAWS_|boto|seaweed|amazon|digitalocean|\bS3\b|collectfasta"),
+    "gcs": re.compile(rb"(?i)\bGS_|google|fake-gcs|gcloud"),
+    "azure": re.compile(rb"(?i)azure|azurite"),
+    "cloudinary": re.compile(rb"(?i)cloudinary"),
 }
-FAMILIES = {"aws-s3": "s3", "digitalocean-spaces": "s3", "s3-compatible": "s3"}
 
 
 def test_no_trace_of_the_providers_not_chosen(baked):
     answers, root = baked
-    family = FAMILIES.get(answers["storage_provider"], answers["storage_provider"])
+    family = CONTEXT["_providers"][answers["storage_provider"]]["family"]
     traces = [
-        (name, other)
+        (name, other, trace.search(data).group().decode())
         for other, trace in PROVIDER_TRACES.items()
         if other != family
         for name, data in project_files(root).items()

@@ -7,9 +7,10 @@ from PIL import Image
 
 @pytest.fixture(autouse=True)
 def fresh_media(settings, tmp_path):
-    """Each test starts with no media: a media directory of its own, a new storage."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES}
+    """Each test starts with no media: a new media storage, in a directory of its own."""
+    default = settings.STORAGES["default"]
+    options = {**default.get("OPTIONS", {}), "location": tmp_path / "media"}
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def serve_media(request, path):
     inline; anything else is a download. The sandbox policy also keeps an
     uploaded HTML or SVG file from running scripts with this site's cookies.
     """
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=storages["default"].location)
     response.headers["Content-Disposition"] = content_disposition(path)
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
@@ -44,9 +44,8 @@ def media_survives_restarts(app_configs, **kwargs):
                 f"(MEDIA_ROOT={settings.MEDIA_ROOT}), which Heroku wipes on every restart, "
                 "deploy and scale: every upload would be lost within a day.",
                 hint=(
-                    "Point STORAGES['default'] at a cloud storage (S3, Spaces, Google "
-                    "Cloud Storage, Azure or Cloudinary), or generate the project again "
-                    "with that storage_provider."
+                    "Point STORAGES['default'] at a cloud storage, or generate the "
+                    "project again with a cloud storage_provider."
                 ),
                 id="uploads.E001",
             )
