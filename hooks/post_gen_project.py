@@ -11,7 +11,7 @@ from pathlib import Path
 
 # Paths (relative to the project root) that belong to one answer of one option.
 # A path is kept when an answer that owns it was chosen, and removed otherwise.
-# Each storage provider's own paths are in its registry entry (cookiecutter.json).
+# Each storage family's own paths are in its registry entry (cookiecutter.json).
 DEPLOY_PATHS = {
     "use_heroku": {
         True: ["Procfile", "app.json", ".python-version"],
@@ -25,16 +25,20 @@ DEPLOY_PATHS = {
 }
 
 
-def owned_paths(providers):
-    """{option: {answer: [paths]}}: the deployment files and each provider's own."""
-    by_provider = {name: entry["paths"] for name, entry in providers.items()}
+def owned_paths(answers):
+    """{option: {answer: [paths]}}: the deployment files and each provider's own
+    (its family's, from the registry in cookiecutter.json)."""
+    families = answers["_families"]
+    by_provider = {
+        name: families[entry["family"]]["paths"] for name, entry in answers["_providers"].items()
+    }
     return {**DEPLOY_PATHS, "storage_provider": by_provider}
 
 
 def paths_to_remove(answers):
     """Every owned path that no chosen answer owns."""
     kept, owned = set(), set()
-    for option, by_answer in owned_paths(answers["_providers"]).items():
+    for option, by_answer in owned_paths(answers).items():
         for answer, paths in by_answer.items():
             owned.update(paths)
             if answers[option] == answer:

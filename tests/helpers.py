@@ -48,6 +48,7 @@ def default_answers():
     answers["project_slug"] = "my_project"
     # What cookiecutter adds to the context the hooks see.
     answers["_providers"] = CONTEXT["_providers"]
+    answers["_families"] = CONTEXT["_families"]
     answers["_template"] = str(TEMPLATE_DIR)
     return answers
 

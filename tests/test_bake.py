@@ -56,7 +56,7 @@ def test_files_follow_the_pruning_table(baked):
     answers, root = baked
     full_answers = {**default_answers(), **answers}
     removed = set(post_gen.paths_to_remove(full_answers))
-    for option, by_answer in post_gen.owned_paths(CONTEXT["_providers"]).items():
+    for option, by_answer in post_gen.owned_paths(default_answers()).items():
         for answer, paths in by_answer.items():
             for path in paths:
                 expected = path not in removed

@@ -73,7 +73,7 @@ def test_same_name_uploads_keep_both(admin_client):
 
 
 # The query parameter that carries a signed URL's signature.
-SIGNATURE = "{{ cookiecutter._providers[cookiecutter.storage_provider].signature }}"
+SIGNATURE = "{{ cookiecutter._families[cookiecutter.__family].signature }}"
 
 
 def test_private_media_need_a_valid_signature(admin_client):
