@@ -28,7 +28,7 @@ from tests.test_project import COMPOSE, clean_env
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 
-CLOUDINARY_FILES = post_gen.OWNED_PATHS["storage_provider"]["cloudinary"]
+CLOUDINARY_FILES = post_gen.owned_paths(default_answers())["storage_provider"]["cloudinary"]
 FOLDER = r"[a-z0-9]{16}"
 
 
@@ -70,12 +70,12 @@ def test_cloudinary_takes_public_and_private_media(media_access):
     assert pre_gen.validate(answers) == []
 
 
-def test_only_cloudinary_keeps_its_files():
+def test_cloudinary_keeps_its_files_and_not_local_disks():
     cloudinary = {**default_answers(), "storage_provider": "cloudinary"}
 
-    assert set(CLOUDINARY_FILES) <= set(post_gen.paths_to_remove(default_answers()))
     assert not set(CLOUDINARY_FILES) & set(post_gen.paths_to_remove(cloudinary))
-    assert "uploads/checks.py" in post_gen.paths_to_remove(cloudinary)
+    assert "tests/test_storage_live.py" in post_gen.paths_to_remove(default_answers())
+    assert "uploads/local_media.py" in post_gen.paths_to_remove(cloudinary)
 
 
 def test_next_steps_ask_for_the_account_before_migrating():
@@ -480,7 +480,7 @@ def test_projects_live_tests_run_only_with_an_account(
         use_heroku=False,
         use_docker=True,
     )
-    pytest_live = ("pytest", "-q", "-p", "no:cacheprovider", "tests/test_cloudinary_live.py")
+    pytest_live = ("pytest", "-q", "-p", "no:cacheprovider", "tests/test_storage_live.py")
 
     without = project.run(*pytest_live)
     host = urlsplit(cloudinary_server.base_url).netloc
