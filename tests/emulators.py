@@ -9,18 +9,13 @@ import json
 import platform
 import re
 import signal
-import struct
 import subprocess
-import sysconfig
 import urllib.error
 import urllib.request
 import uuid
-import zlib
 from pathlib import Path
 
-from tests.helpers import TEMPLATE_DIR, clean_env, free_port, wait_for_http
-
-COMPOSE = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
+from tests.helpers import COMPOSE, TEMPLATE_DIR, clean_env, free_port, wait_for_http
 
 # Azurite's well-known development account (published in Microsoft's documentation).
 AZURITE_ACCOUNT = "devstoreaccount1"
@@ -131,20 +126,6 @@ def admin_css_url(project, env):
     match = re.search(r'href="([^"]+/admin/css/base\.[0-9a-f]{12}\.css)"', page.stdout)
     assert match, page.stdout
     return match.group(1)
-
-
-def tiny_png():
-    """A valid 2x1 PNG, built without an imaging library."""
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00" + b"\x00\x80\x80" * 2)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 def unique(name):

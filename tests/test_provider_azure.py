@@ -20,9 +20,9 @@ from tests.emulators import (
     compose_web_environment,
     fetch,
     start_azurite,
-    tiny_png,
     unique,
 )
+from tests.helpers import png
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +90,7 @@ def test_admin_upload_round_trip_on_azurite(projects, azurite, blobs, tmp_path):
     document, image = tmp_path / "report.pdf", tmp_path / "pixel.png"
     first_bytes, second_bytes = os.urandom(3_000_000), os.urandom(1000)
     document.write_bytes(first_bytes)
-    image.write_bytes(tiny_png())
+    image.write_bytes(png())
 
     _, first = project.drive("upload", "Report", document, image, env=env)
     document.write_bytes(second_bytes)
@@ -100,7 +100,7 @@ def test_admin_upload_round_trip_on_azurite(projects, azurite, blobs, tmp_path):
     assert first["file"].startswith("uploads/") and first["file"] != second["file"]
     assert stored(blobs, container) == {
         f"media/{first['file']}": (first_bytes, "public, max-age=86400"),
-        f"media/{first['image']}": (tiny_png(), "public, max-age=86400"),
+        f"media/{first['image']}": (png(), "public, max-age=86400"),
         f"media/{second['file']}": (second_bytes, "public, max-age=86400"),
     }
     # Their URLs are plain links into the public container.
@@ -108,7 +108,7 @@ def test_admin_upload_round_trip_on_azurite(projects, azurite, blobs, tmp_path):
     status, headers, body = fetch(first["url"])
     assert (status, body) == (200, first_bytes)
     assert headers["cache-control"] == "public, max-age=86400"
-    assert fetch(first["image_url"])[2] == tiny_png()
+    assert fetch(first["image_url"])[2] == png()
 
     _, deleted = project.drive("delete", first["pk"], env=env)
 

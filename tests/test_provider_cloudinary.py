@@ -10,10 +10,8 @@ storage, since the loopback server speaks plain HTTP).
 import hashlib
 import json
 import re
-import struct
 import subprocess
 import time
-import zlib
 from urllib.parse import urlsplit
 
 import cloudinary.exceptions
@@ -21,33 +19,23 @@ import cloudinary.uploader
 import pytest
 from filelock import FileLock
 
-from tests.helpers import bake, default_answers, http_get, load_hook, project_files
+from tests.helpers import (
+    COMPOSE,
+    bake,
+    clean_env,
+    default_answers,
+    http_get,
+    load_hook,
+    png,
+    project_files,
+)
 from tests.servers_cloudinary import CloudinaryServer, api_signature
-from tests.test_project import COMPOSE, clean_env
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 
 CLOUDINARY_FILES = post_gen.OWNED_PATHS["storage_provider"]["cloudinary"]
 FOLDER = r"[a-z0-9]{16}"
-
-
-def png(width=3, height=2):
-    """A small valid PNG, made without Pillow."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    rows = b"".join(b"\x00" + b"\x10\x80\xf0" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 # The answers -------------------------------------------------------------------------

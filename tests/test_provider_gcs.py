@@ -15,9 +15,9 @@ from tests.emulators import (
     compose_web_environment,
     fetch,
     start_fake_gcs,
-    tiny_png,
     unique,
 )
+from tests.helpers import png
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +73,7 @@ def test_admin_upload_round_trip_on_fake_gcs(projects, fake_gcs, gcs, tmp_path):
     document, image = tmp_path / "report.pdf", tmp_path / "pixel.png"
     first_bytes, second_bytes = os.urandom(300_000), os.urandom(1000)
     document.write_bytes(first_bytes)
-    image.write_bytes(tiny_png())
+    image.write_bytes(png())
 
     _, first = project.drive("upload", "Report", document, image, env=env)
     document.write_bytes(second_bytes)
@@ -93,7 +93,7 @@ def test_admin_upload_round_trip_on_fake_gcs(projects, fake_gcs, gcs, tmp_path):
     assert first["url"] == f"{fake_gcs.url}/{bucket.name}/media/{first['file']}"
     status, _, body = fetch(first["url"])
     assert (status, body) == (200, first_bytes)
-    assert fetch(first["image_url"])[2] == tiny_png()
+    assert fetch(first["image_url"])[2] == png()
 
     _, deleted = project.drive("delete", first["pk"], env=env)
 

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.emulators import fetch, tiny_png
-from tests.helpers import http_get
+from tests.emulators import fetch
+from tests.helpers import http_get, png
 from tests.providers import ADAPTERS, deploy
 from tests.site import AdminSession, Site, create_superuser, rows
 
@@ -102,7 +102,7 @@ def test_parallel_saves_through_the_storage_never_collide(projects, adapter, tmp
 def test_replaced_cleared_and_deleted_files_leave_no_orphans(site, adapter):
     admin = AdminSession(site, "admin", PASSWORD)
     pk = admin.created_pk(
-        admin.add_upload("Report", "report.pdf", b"%PDF first", image=("photo.png", tiny_png()))
+        admin.add_upload("Report", "report.pdf", b"%PDF first", image=("photo.png", png()))
     )
     first = rows(site.project, site.env)[0]
     assert set(adapter.media_objects()) == {first["file"], first["image"]}
@@ -110,7 +110,7 @@ def test_replaced_cleared_and_deleted_files_leave_no_orphans(site, adapter):
     response = admin.change_upload(pk, "Report", file=("report.pdf", b"%PDF second"))
     assert response.status_code == 302, admin.form_errors(response)
     second = rows(site.project, site.env)[0]
-    assert adapter.media_objects() == {second["file"]: b"%PDF second", first["image"]: tiny_png()}
+    assert adapter.media_objects() == {second["file"]: b"%PDF second", first["image"]: png()}
 
     response = admin.change_upload(pk, "Report", clear_image=True)
     assert response.status_code == 302, admin.form_errors(response)
@@ -127,7 +127,7 @@ def test_active_content_is_served_as_a_download_and_images_inline(site, adapter)
         "page.html": b"<script>alert(document.cookie)</script>",
         "logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
         "scan.pdf": b"%PDF-1.7 a document",
-        "photo.png": tiny_png(),
+        "photo.png": png(),
     }
     for name, data in files.items():
         pk = admin.created_pk(admin.add_upload(name, name, data))
