@@ -4,9 +4,7 @@ Each test runs once per family (tests/providers.py): local disk, SeaweedFS (S3),
 fake-gcs-server, Azurite and the loopback Cloudinary, each started fresh for the test.
 """
 
-import html
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,10 +12,9 @@ import pytest
 from tests.emulators import fetch
 from tests.helpers import http_get, png
 from tests.providers import ADAPTERS, deploy
-from tests.site import AdminSession, Site, create_superuser, rows
+from tests.site import PASSWORD, AdminSession, Site, create_superuser, rows
 
 pytestmark = pytest.mark.slow
-PASSWORD = "a long test password 7"
 PARALLEL = 20
 OUTAGE_MESSAGE = "could not be stored right now"
 MISCONFIGURED_MESSAGE = "storage is misconfigured"
@@ -42,12 +39,6 @@ def document(number):
     return f"upload number {number:02d}\n".encode() * 2000
 
 
-def currently_links(response):
-    """The "Currently:" links of an admin change page, in field order."""
-    links = re.findall(r'Currently: <a href="([^"]+)"', response.text)
-    return [html.unescape(url) for url in links]
-
-
 def test_parallel_same_name_uploads_each_keep_their_own_bytes(site, adapter):
     admin = AdminSession(site, "admin", PASSWORD)
 
@@ -60,7 +51,7 @@ def test_parallel_same_name_uploads_each_keep_their_own_bytes(site, adapter):
     assert [r.status_code for r in responses] == [302] * PARALLEL, [
         admin.form_errors(r) for r in responses if r.status_code != 302
     ]
-    stored = rows(site.project, site.env)
+    stored = rows(site.env)
     objects = adapter.media_objects()
     assert len(stored) == PARALLEL
     assert len({row["file"] for row in stored}) == PARALLEL
@@ -104,17 +95,17 @@ def test_replaced_cleared_and_deleted_files_leave_no_orphans(site, adapter):
     pk = admin.created_pk(
         admin.add_upload("Report", "report.pdf", b"%PDF first", image=("photo.png", png()))
     )
-    first = rows(site.project, site.env)[0]
+    first = rows(site.env)[0]
     assert set(adapter.media_objects()) == {first["file"], first["image"]}
 
     response = admin.change_upload(pk, "Report", file=("report.pdf", b"%PDF second"))
     assert response.status_code == 302, admin.form_errors(response)
-    second = rows(site.project, site.env)[0]
+    second = rows(site.env)[0]
     assert adapter.media_objects() == {second["file"]: b"%PDF second", first["image"]: png()}
 
     response = admin.change_upload(pk, "Report", clear_image=True)
     assert response.status_code == 302, admin.form_errors(response)
-    assert rows(site.project, site.env)[0]["image"] is None
+    assert rows(site.env)[0]["image"] is None
     assert set(adapter.media_objects()) == {second["file"]}
 
     assert admin.delete_upload(pk).status_code == 302
@@ -131,8 +122,8 @@ def test_active_content_is_served_as_a_download_and_images_inline(site, adapter)
     }
     for name, data in files.items():
         pk = admin.created_pk(admin.add_upload(name, name, data))
-        (url,) = currently_links(admin.request("GET", f"{admin.UPLOADS}{pk}/change/"))
-        status, headers, body = fetch(url if "://" in url else site.url(url))
+        (url,) = admin.file_links(pk)
+        status, headers, body = fetch(url)
         assert (status, body) == (200, data), name
         disposition = headers.get("content-disposition", "inline")
         if name.endswith((".html", ".svg")):
@@ -174,7 +165,7 @@ def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
             assert expected in message, message
             assert site.worker_pids() == workers, site.log_tail()
             adapter.thaw()
-            assert rows(project, env) == []
+            assert rows(env) == []
             if fault == "frozen":
                 # Thawed, the same workers store uploads again.
                 assert admin.add_upload("Back", "back.txt", b"back").status_code == 302
