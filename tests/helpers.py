@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 from filelock import FileLock
 
@@ -93,13 +94,29 @@ def wait_for_http(url, timeout=60, headers=None, process=None):
             time.sleep(0.2)
 
 
-def http_get(url, timeout=30):
-    """GET a URL as a browser would: (status, body), errors included."""
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Response(NamedTuple):
+    status: int
+    headers: dict  # lower-cased names
+    body: bytes
+
+
+def http_get(url, headers=None, follow_redirects=True, timeout=30):
+    """GET a URL as a browser would: a Response, error statuses included."""
+    opener = urllib.request.build_opener(*([] if follow_redirects else [NoRedirects]))
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
+        with opener.open(request, timeout=timeout) as response:
+            answer = response
+            body = response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        answer, body = error, error.read()
+    lowered = {key.lower(): value for key, value in answer.headers.items()}
+    return Response(answer.status, lowered, body)
 
 
 def png(width=2, height=1):
@@ -171,14 +188,6 @@ class Project:
 
     def manage(self, *args, env=None):
         return self.run("python", "manage.py", *args, env=env)
-
-    def drive(self, *args, env):
-        """Run tests/drive_admin.py in the project; return (exit code, parsed JSON output)."""
-        result = self.run(
-            "python", TEMPLATE_DIR / "tests" / "drive_admin.py", *map(str, args), env=env
-        )
-        assert result.returncode in (0, 2), result.stdout + result.stderr
-        return result.returncode, json.loads(result.stdout.strip().splitlines()[-1])
 
     def migrate(self, env):
         result = self.manage("migrate", "--noinput", env=env)

@@ -249,28 +249,3 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
     # honcho passes SIGTERM on and exits 128 + SIGTERM once gunicorn has stopped.
     assert honcho.returncode in (0, 128 + signal.SIGTERM), output
     assert "Shutting down: Master" in output, output
-
-
-def test_admin_upload_round_trip_on_local_disk(projects, tmp_path):
-    project = projects(storage_provider="filesystem", use_heroku=False, use_docker=True)
-    media = tmp_path / "media"
-    env = production_env(
-        project,
-        ALLOWED_HOSTS="testserver",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        MEDIA_ROOT=str(media),
-    )
-    project.migrate(env)
-    document = tmp_path / "report.pdf"
-    document.write_bytes(b"%PDF-1.4 not really\n" * 1000)
-
-    _, first = project.drive("upload", "Report", document, env=env)
-    _, second = project.drive("upload", "Report again", document, env=env)
-
-    assert first["file"].startswith("uploads/") and first["file"] != second["file"]
-    assert first["url"] == f"/media/{first['file']}"
-    assert (media / first["file"]).read_bytes() == document.read_bytes()
-    _, deleted = project.drive("delete", first["pk"], env=env)
-    assert deleted["deleted"] == [first["file"]]
-    assert not (media / first["file"]).exists()
-    assert (media / second["file"]).exists()
