@@ -1,6 +1,8 @@
 import pytest
 
 from tests.helpers import Project, bake, project_venv
+from tests.providers import ServerPool, deploy, variant
+from tests.site import Site
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +18,27 @@ def projects(cookies_session):
         return cache[key]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def server_pool(tmp_path_factory):
+    """One server per storage family for this test worker, started on first use."""
+    pool = ServerPool(tmp_path_factory.mktemp("servers"))
+    yield pool
+    pool.stop()
+
+
+@pytest.fixture
+def adapter(request, server_pool):
+    """The variant named by the test's parameter (tests/providers.py), on the worker's
+    shared server with no media left in it. Tests that break their server start
+    one of their own instead."""
+    return variant(request.param).attach(server_pool)
+
+
+@pytest.fixture
+def site(projects, adapter, tmp_path):
+    """The adapter's project deployed and served by gunicorn, 2 workers x 10 threads."""
+    project, env = deploy(projects, adapter, tmp_path)
+    with Site(project, env, workers=2, threads=10, log_path=tmp_path / "gunicorn.log") as site:
+        yield site

@@ -1,105 +1,285 @@
-"""One adapter per storage family, each running its own real server as a subprocess.
+"""Adapters: how a generated project of each storage family meets its real server.
 
-An adapter knows the answers it bakes, starts a fresh server on free loopback
-ports, points a generated project at it in production mode, lists what the
-project stored, and can break the server on purpose (SIGKILL, SIGSTOP/SIGCONT):
+An adapter is one set of storage answers (storage_provider, media_access,
+static_storage) and everything a test needs to know about that family: the
+server it runs (tests/servers.py), the environment that points the project at
+it, how to list what the project stored, where its URLs lead, how to break it.
 
-    with ADAPTERS["s3"]().start(tmp_path / "server") as adapter:
+    adapter = variant("s3-compatible-private-bucket")
+    with adapter.start(tmp_path / "server"):       # a server of its own (kill, freeze)
         project, env = deploy(projects, adapter, tmp_path)
-        adapter.freeze()
-        ...
-        adapter.thaw()
-        assert name in adapter.media_objects()
+    adapter.attach(pool)                            # or the worker's shared server
 
-A contract test can make the family a parameter of its own fixture:
+Capabilities. What a check needs is declared by each adapter, one attribute per
+capability: a truthy value that the check uses, or Lacks(reason). Checks are
+parametrised with cases(name): every variant that has the capability and, for a
+family where none has it, its main variant marked skip with "<family> lacks
+<name>: <reason>". adapter.require(name) gives the value (or skips the same way).
+A new family gets every check by writing an adapter and listing its variants.
 
-    @pytest.fixture(params=list(ADAPTERS))
-    def adapter(request, tmp_path):
-        with ADAPTERS[request.param]().start(tmp_path / "server") as adapter:
-            yield adapter
+- signed_urls: media URLs carry a signature the server checks (QuerySignature
+  or PathSignature: where it is, how to remove or alter it);
+- expiring_urls: that signature expires (an Expiry: how to read the expiry in
+  a URL, and Python that makes the project sign as if two hours earlier);
+- static_on_bucket: collectstatic sends static files to the bucket (True;
+  static_url and static_object then answer);
+- incremental_static: a collectstatic rerun uploads nothing (True;
+  static_objects then answers);
+- wrong_credentials: the server checks a secret (a function that makes the
+  secret in an environment wrong);
+- live_tests: the project's own `pytest -m live` runs against the server
+  (LiveTests: the variables that opt in).
 """
 
 import base64
-import json
-import os
 import re
 import secrets
-import signal
+import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import urllib.request
+import urllib.parse
+from collections.abc import Callable
 from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from filelock import FileLock
 
-from tests.emulators import (
-    AZURITE_ACCOUNT,
-    azurite_connection_string,
-    start_azurite,
-    start_fake_gcs,
-)
-from tests.helpers import TEMPLATE_DIR, free_port, wait_for_http
-from tests.servers import start_seaweedfs
-from tests.servers import stop as stop_process
+from tests.servers import REQUEST_TIMEOUT, Azurite, FakeGcs, LoopbackCloudinary, SeaweedFS
+from tests.site import create_superuser
 
-# Seconds any listing of a server's objects may take (a frozen server never answers).
-LIST_TIMEOUT = 30
+CAPABILITIES = (
+    "signed_urls",
+    "expiring_urls",
+    "static_on_bucket",
+    "incremental_static",
+    "wrong_credentials",
+    "live_tests",
+)
+# Every project's default lifetime of a signed URL (AWS_QUERYSTRING_EXPIRE,
+# GS_EXPIRATION, AZURE_URL_EXPIRATION_SECS), in seconds.
+URL_LIFETIME = 3600
+STATIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_CACHE_CONTROL = {"public": "public, max-age=86400", "private": "private, max-age=3600"}
+
+
+@dataclass(frozen=True)
+class Lacks:
+    """A capability that an adapter does not have, and why."""
+
+    reason: str
+
+    def __bool__(self):
+        return False
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One stored object: its bytes and its Cache-Control."""
+
+    data: bytes
+    cache_control: str | None
+
+
+@dataclass(frozen=True)
+class QuerySignature:
+    """Signed URLs whose signature is the query parameter `parameter`."""
+
+    parameter: str
+
+    def signature(self, url):
+        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query)).get(self.parameter)
+
+    def unsigned(self, url):
+        return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(query=""))
+
+    def tampered(self, url):
+        parts = urllib.parse.urlsplit(url)
+        query = [
+            (key, flip_first(value) if key == self.parameter else value)
+            for key, value in urllib.parse.parse_qsl(parts.query)
+        ]
+        return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+@dataclass(frozen=True)
+class PathSignature:
+    """Signed URLs whose signature is a path segment: /s--SIGNATURE--/ (Cloudinary)."""
+
+    pattern = re.compile(r"/s--([\w-]{8})--/")
+
+    def signature(self, url):
+        match = self.pattern.search(url)
+        return match and match.group(1)
+
+    def unsigned(self, url):
+        return self.pattern.sub("/", url)
+
+    def tampered(self, url):
+        return self.pattern.sub(lambda match: f"/s--{flip_first(match.group(1))}--/", url)
+
+
+def flip_first(signature):
+    """The same signature with its first character changed."""
+    return ("B" if signature[0] == "A" else "A") + signature[1:]
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """Signed URLs that expire.
+
+    read(url) is the expiry a URL carries. sign_earlier is Python for
+    `manage.py shell` that defines signed_earlier(storage, name): the URL the
+    project signs for name as if it were two hours earlier.
+    """
+
+    read: Callable[[str], datetime]
+    sign_earlier: str
+
+
+@dataclass(frozen=True)
+class LiveTests:
+    """The project's own live tests run against the server with these variables."""
+
+    env: dict
+
+
+OPT_IN_LIVE_TESTS = LiveTests({"STORAGE_LIVE_TESTS": "1"})
+
+
+def amz_expiry(url):
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    signed = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return signed + timedelta(seconds=int(query["X-Amz-Expires"]))
+
+
+def sas_expiry(url):
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    return datetime.fromisoformat(query["se"])
+
+
+# botocore stamps the signature with botocore.auth.get_current_datetime().
+SIGN_EARLIER_BOTOCORE = """
+import datetime
+import botocore.auth
+
+def signed_earlier(storage, name):
+    now = botocore.auth.get_current_datetime
+    botocore.auth.get_current_datetime = lambda *a, **k: now(*a, **k) - datetime.timedelta(hours=2)
+    try:
+        return storage.url(name)
+    finally:
+        botocore.auth.get_current_datetime = now
+"""
+# django-storages' AzureStorage.url() takes the SAS lifetime in seconds from now.
+SIGN_EARLIER_AZURE = """
+def signed_earlier(storage, name):
+    return storage.url(name, expire=storage.expiration_secs - 2 * 3600)
+"""
+
+
+class LocalDisk:
+    """The filesystem family's "server": a media directory."""
+
+    url = None
+
+    def __init__(self, workdir):
+        self.workdir, self.prepared = Path(workdir), set()
+        self.media_root = self.workdir / "media"
+        self.media_root.mkdir(parents=True)
+
+    def stop(self):
+        """Nothing runs: the directory stays until pytest removes it."""
+
+    kill = freeze = thaw = stop
 
 
 class Adapter:
-    """A storage family: its answers and its server. Subclasses fill in the blanks."""
+    """A family's answers and server. Subclasses fill in the blanks."""
 
     family = ""
-    storage = {}  # storage_provider, static_storage, media_access
-    can_fail = True
-    stop_grace = 5  # seconds between SIGTERM and SIGKILL; the data is thrown away anyway
+    server_class = None
+    can_fail = True  # a server that can be killed or frozen
+    provisions = True  # the project has `manage.py ensure_storage`
+    # Every adapter declares each of CAPABILITIES; this default marks one it forgot.
+    signed_urls = expiring_urls = incremental_static = wrong_credentials = Lacks("not declared")
+    live_tests = OPT_IN_LIVE_TESTS
 
-    def __init__(self):
-        self.process = self.workdir = None
+    def __init__(self, provider, media_access="public", static_storage="whitenoise"):
+        self.storage = {
+            "storage_provider": provider,
+            "media_access": media_access,
+            "static_storage": static_storage,
+        }
+        self.server, self.own_server = None, False
+
+    def __repr__(self):
+        return self.id
+
+    @property
+    def id(self):
+        return "-".join(self.storage.values())
 
     @property
     def answers(self):
         return {**self.storage, "use_heroku": False, "use_docker": False}
 
     @property
-    def bucket_static(self):
-        return self.storage["static_storage"] == "bucket"
+    def private(self):
+        return self.storage["media_access"] == "private"
+
+    @property
+    def bucket(self):
+        """The media bucket (container) on a shared server: one per media access."""
+        return "private-media" if self.private else "public-media"
+
+    @property
+    def static_bucket(self):
+        """Static files share the media bucket, or get a public one beside private media."""
+        return "static" if self.private else self.bucket
+
+    @property
+    def static_on_bucket(self):
+        return self.storage["static_storage"] == "bucket" or Lacks("static files on whitenoise")
+
+    def require(self, capability):
+        """The capability's value; a skip naming it and the reason when the adapter lacks it."""
+        value = getattr(self, capability)
+        if not value:
+            pytest.skip(f"{self.id} lacks {capability}: {value.reason}")
+        return value
+
+    # The server ------------------------------------------------------------------------
 
     def start(self, workdir):
-        """Start a fresh server (a new directory per start) and wait until it serves."""
-        self.stop()
+        """A fresh server of this adapter's own, in a new directory under workdir."""
         Path(workdir).mkdir(parents=True, exist_ok=True)
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"{self.family}-", dir=workdir))
-        self.process = self.launch(self.workdir)
+        self.server = self.server_class(Path(tempfile.mkdtemp(prefix="server-", dir=workdir)))
+        self.own_server = True
         return self
 
-    def launch(self, workdir):
-        """Start the server; return its Popen (None when there is no server)."""
-        return None
-
-    def send(self, signum):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signum)
+    def attach(self, pool):
+        """The worker's shared server of this family, with no media left in it."""
+        self.server = pool.get(self.server_class)
+        self.own_server = False
+        self.reset()
+        return self
 
     def kill(self):
-        self.send(signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait()
+        self.server.kill()
 
     def freeze(self):
-        self.send(signal.SIGSTOP)
+        self.server.freeze()
 
     def thaw(self):
-        self.send(signal.SIGCONT)
+        self.server.thaw()
 
     def stop(self):
-        if self.process is not None:
-            self.thaw()  # a stopped process would never act on SIGTERM
-            stop_process(self.process, grace=self.stop_grace)
-            self.process = None
+        if self.own_server and self.server is not None:
+            self.server.stop()
+        self.server = None
 
     def __enter__(self):
         return self
@@ -107,8 +287,10 @@ class Adapter:
     def __exit__(self, *exc_info):
         self.stop()
 
+    # The project's side ----------------------------------------------------------------
+
     def env(self, project, tmp_path):
-        """The project's production environment, with the storage pointed at this server."""
+        """The project's production environment, with the storage pointed at the server."""
         return {
             "ENV_FILE": str(project.root / ".env.example"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -122,36 +304,57 @@ class Adapter:
     def storage_env(self):
         raise NotImplementedError
 
-    def wrong_credentials(self, env):
-        """A copy of env with a wrong secret, or None when the server checks none."""
-        return None
-
     def misconfigured(self, env, tmp_path):
-        """A copy of env that the storage refuses whatever the retries: a wrong secret."""
-        return self.wrong_credentials(env)
+        """A copy of env that the storage refuses whatever the retries."""
+        raise NotImplementedError
+
+    def reset(self):
+        """Delete every media object (the server is shared by a worker's tests)."""
+        raise NotImplementedError
 
     def media_objects(self):
         """Every stored media object: the name the FileField holds -> bytes."""
         raise NotImplementedError
 
+    def media_url(self, name):
+        """The plain address of a stored file: its URL without any signature (here
+        the server's path-style bucket URL)."""
+        return f"{self.server.url}/{self.bucket}/media/{name}"
+
+    @property
+    def media_cache_control(self):
+        return MEDIA_CACHE_CONTROL[self.storage["media_access"]]
+
+    def static_url(self, name):
+        """Where the bucket serves a static file (name under static/)."""
+        return f"{self.server.url}/{self.static_bucket}/static/{name}"
+
+    def static_objects(self):
+        """With incremental_static: every static object on the bucket, name under
+        static/ -> a marker that changes whenever the object is written again."""
+        raise NotImplementedError
+
+    def static_object(self, name):
+        """One static object on the bucket (name under static/): Stored."""
+        raise NotImplementedError
+
 
 class FilesystemAdapter(Adapter):
     family = "filesystem"
-    storage = {
-        "storage_provider": "filesystem",
-        "static_storage": "whitenoise",
-        "media_access": "public",
-    }
-    can_fail = False
-
-    def launch(self, workdir):
-        self.media_root = workdir / "media"
-        self.media_root.mkdir()
+    server_class = LocalDisk
+    can_fail = provisions = False
+    media_cache_control = None
+    signed_urls = Lacks("local disk serves public media only (the template refuses private)")
+    expiring_urls = signed_urls
+    static_on_bucket = Lacks("there is no bucket (the template refuses static_storage=bucket)")
+    incremental_static = static_on_bucket
+    wrong_credentials = Lacks("local disk takes no credentials")
+    live_tests = Lacks("the project's unit tests already run on local disk; it has no live tests")
 
     def storage_env(self):
         # SERVE_MEDIA: the app serves /media/ itself (as compose.yaml has it), so the
         # files' URLs answer like those of the other providers.
-        return {"MEDIA_ROOT": str(self.media_root), "SERVE_MEDIA": "True"}
+        return {"MEDIA_ROOT": str(self.server.media_root), "SERVE_MEDIA": "True"}
 
     def misconfigured(self, env, tmp_path):
         # MEDIA_ROOT below a regular file: no directory can ever be created there.
@@ -159,33 +362,51 @@ class FilesystemAdapter(Adapter):
         blocker.write_text("a file where the media directory should be")
         return {**env, "MEDIA_ROOT": str(blocker / "media")}
 
+    def reset(self):
+        shutil.rmtree(self.server.media_root)
+        self.server.media_root.mkdir()
+
     def media_objects(self):
+        root = self.server.media_root
         return {
-            path.relative_to(self.media_root).as_posix(): path.read_bytes()
-            for path in sorted(self.media_root.rglob("*"))
+            path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*"))
             if path.is_file()
         }
 
+    def media_url(self, name):
+        return f"/media/{name}"
+
 
 class S3Adapter(Adapter):
-    """SeaweedFS (`weed mini`) with a private bucket; static/ is readable by anyone."""
+    """SeaweedFS: public media in public-media, private ones in private-media; static
+    files under static/ of the same bucket, readable by anyone."""
 
     family = "s3"
-    storage = {
-        "storage_provider": "s3-compatible",
-        "static_storage": "bucket",
-        "media_access": "private",
-    }
+    server_class = SeaweedFS
 
-    def launch(self, workdir):
-        self.server = start_seaweedfs(workdir)
-        self.bucket = self.server.private_bucket
-        return self.server.process
+    @property
+    def static_bucket(self):
+        # The bucket policy lets anyone read static/ in the private bucket too.
+        return self.bucket
+
+    @property
+    def signed_urls(self):
+        return QuerySignature("X-Amz-Signature") if self.private else Lacks("public media")
+
+    @property
+    def incremental_static(self):
+        # Collectfasta compares the bucket's ETags with the files before uploading.
+        return self.static_on_bucket
+
+    @property
+    def expiring_urls(self):
+        return Expiry(amz_expiry, SIGN_EARLIER_BOTOCORE) if self.private else self.signed_urls
 
     def storage_env(self):
         return {
             "AWS_STORAGE_BUCKET_NAME": self.bucket,
-            "AWS_STATIC_BUCKET_NAME": self.bucket,
+            "AWS_STATIC_BUCKET_NAME": self.static_bucket,
             "AWS_S3_ENDPOINT_URL": self.server.endpoint,
             "AWS_S3_REGION_NAME": "us-east-1",
             "AWS_S3_ADDRESSING_STYLE": "path",
@@ -197,148 +418,196 @@ class S3Adapter(Adapter):
     def wrong_credentials(self, env):
         return {**env, "AWS_SECRET_ACCESS_KEY": "not-the-secret"}
 
+    def misconfigured(self, env, tmp_path):
+        # Not a missing bucket: SeaweedFS creates one on the first write to it.
+        return self.wrong_credentials(env)
+
+    def objects(self, prefix):
+        client = self.server.client()
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        return [item for page in pages for item in page.get("Contents", [])]
+
+    def stored(self, key):
+        answer = self.server.client().get_object(Bucket=self.bucket, Key=key)
+        return Stored(answer["Body"].read(), answer.get("CacheControl"))
+
+    def reset(self):
+        client = self.server.client()
+        for item in self.objects("media/"):
+            client.delete_object(Bucket=self.bucket, Key=item["Key"])
+
     def media_objects(self):
-        client = self.server.client(
-            connect_timeout=5, read_timeout=LIST_TIMEOUT, retries={"max_attempts": 1}
-        )
-        pages = client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix="media/"
-        )
-        keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
-        get = client.get_object
         return {
-            key.removeprefix("media/"): get(Bucket=self.bucket, Key=key)["Body"].read()
-            for key in keys
+            item["Key"].removeprefix("media/"): self.stored(item["Key"]).data
+            for item in self.objects("media/")
         }
+
+    def static_objects(self):
+        # S3 has no generation number: ETag and modification time (to the second) mark a write.
+        return {
+            item["Key"].removeprefix("static/"): f"{item['ETag']} {item['LastModified']}"
+            for item in self.objects("static/")
+        }
+
+    def static_object(self, name):
+        return self.stored(f"static/{name}")
 
 
 class GcsAdapter(Adapter):
-    """fake-gcs-server with one bucket for media/ and static/ (public media)."""
+    """fake-gcs-server: public media in public-media (static files too); private media
+    in private-media and static files in a public bucket of their own."""
 
     family = "gcs"
-    storage = {"storage_provider": "gcs", "static_storage": "bucket", "media_access": "public"}
-    bucket = "media"
+    server_class = FakeGcs
+    wrong_credentials = Lacks(
+        "fake-gcs-server checks no credentials (the Google client is anonymous with "
+        "STORAGE_EMULATOR_HOST set), so no secret can be wrong"
+    )
+    signed_urls = Lacks(
+        "fake-gcs-server checks no signatures, and the anonymous emulator client cannot "
+        "sign: private media run with GS_QUERYSTRING_AUTH=False, as compose.yaml sets"
+    )
+    expiring_urls = signed_urls
+    incremental_static = Lacks(
+        "no Collectfasta here: Django's ManifestFilesMixin deletes and uploads every CSS "
+        "and JS file again at each collectstatic"
+    )
 
-    def launch(self, workdir):
-        self.emulator = start_fake_gcs(workdir)
-        self.client().create_bucket(self.bucket)
-        return self.emulator.process
-
-    def client(self):
-        from google.auth.credentials import AnonymousCredentials
-        from google.cloud import storage
-
-        return storage.Client(
-            project="test",
-            credentials=AnonymousCredentials(),
-            client_options={"api_endpoint": self.emulator.url},
-        )
+    @property
+    def live_tests(self):
+        if self.private:
+            return Lacks(
+                "the project's live test of private media needs signed URLs, which the "
+                "emulator cannot give (see signed_urls)"
+            )
+        return OPT_IN_LIVE_TESTS
 
     def storage_env(self):
         # With STORAGE_EMULATOR_HOST the Google client goes anonymous by itself.
-        return {
-            "STORAGE_EMULATOR_HOST": self.emulator.url,
-            "GS_BUCKET_NAME": self.bucket,
-            "GS_STATIC_BUCKET_NAME": self.bucket,
-        }
-
-    # wrong_credentials stays None: fake-gcs-server checks no credentials at all (the
-    # client sends none with STORAGE_EMULATOR_HOST set), so no secret can be wrong.
+        env = {"STORAGE_EMULATOR_HOST": self.server.url, "GS_BUCKET_NAME": self.bucket}
+        if self.static_on_bucket:
+            env["GS_STATIC_BUCKET_NAME"] = self.static_bucket
+        if self.private:
+            env["GS_QUERYSTRING_AUTH"] = "False"
+        return env
 
     def misconfigured(self, env, tmp_path):
         # A media bucket that does not exist (the static bucket stays).
         return {**env, "GS_BUCKET_NAME": "no-such-bucket"}
 
+    def blobs(self, bucket, prefix):
+        """The bucket's blobs under prefix (none before ensure_storage created it)."""
+        client = self.server.client()
+        if client.lookup_bucket(bucket, timeout=REQUEST_TIMEOUT) is None:
+            return []
+        return list(client.list_blobs(bucket, prefix=prefix, timeout=REQUEST_TIMEOUT))
+
+    def reset(self):
+        for blob in self.blobs(self.bucket, "media/"):
+            blob.delete(timeout=REQUEST_TIMEOUT)
+
     def media_objects(self):
-        blobs = self.client().list_blobs(self.bucket, prefix="media/", timeout=LIST_TIMEOUT)
         return {
-            blob.name.removeprefix("media/"): blob.download_as_bytes(timeout=LIST_TIMEOUT)
-            for blob in blobs
+            blob.name.removeprefix("media/"): blob.download_as_bytes(timeout=REQUEST_TIMEOUT)
+            for blob in self.blobs(self.bucket, "media/")
         }
+
+    def static_object(self, name):
+        blob = self.server.client().bucket(self.static_bucket).get_blob(f"static/{name}")
+        data = blob.download_as_bytes(timeout=REQUEST_TIMEOUT)
+        return Stored(data, blob.cache_control)
 
 
 class AzureAdapter(Adapter):
-    """Azurite with a private media container and a public static container."""
+    """Azurite, whose containers are the buckets here: public media in public-media
+    (static files too); private media in private-media and static files in a public
+    container of their own."""
 
     family = "azure"
-    storage = {"storage_provider": "azure", "static_storage": "bucket", "media_access": "private"}
-    container, static_container = "media", "static"
+    server_class = Azurite
+    incremental_static = GcsAdapter.incremental_static
 
-    def launch(self, workdir):
-        self.emulator = start_azurite(workdir)
-        service = self.service()
-        service.create_container(self.container)
-        service.create_container(self.static_container, public_access="blob")
-        return self.emulator.process
+    @property
+    def signed_urls(self):
+        return QuerySignature("sig") if self.private else Lacks("public media")
 
-    def service(self):
-        from azure.storage.blob import BlobServiceClient
-
-        return BlobServiceClient.from_connection_string(
-            azurite_connection_string(self.emulator),
-            retry_total=0,
-            connection_timeout=5,
-            read_timeout=LIST_TIMEOUT,
-        )
+    @property
+    def expiring_urls(self):
+        return Expiry(sas_expiry, SIGN_EARLIER_AZURE) if self.private else self.signed_urls
 
     def storage_env(self):
-        return {
-            "AZURE_ACCOUNT_NAME": AZURITE_ACCOUNT,
-            "AZURE_CONNECTION_STRING": azurite_connection_string(self.emulator),
-            "AZURE_CONTAINER": self.container,
-            "AZURE_STATIC_CONTAINER": self.static_container,
+        env = {
+            "AZURE_ACCOUNT_NAME": self.server.account,
+            "AZURE_CONNECTION_STRING": self.server.connection_string(),
+            "AZURE_CONTAINER": self.bucket,
         }
+        if self.static_on_bucket:
+            env["AZURE_STATIC_CONTAINER"] = self.static_bucket
+        return env
 
     def wrong_credentials(self, env):
         # A well-formed key (valid base64 of 64 bytes) that is not the account's.
         wrong = base64.b64encode(b"not the account key".ljust(64, b".")).decode()
-        connection = env["AZURE_CONNECTION_STRING"]
-        connection = re.sub(r"AccountKey=[^;]+", f"AccountKey={wrong}", connection)
-        return {**env, "AZURE_CONNECTION_STRING": connection}
+        return {**env, "AZURE_CONNECTION_STRING": self.server.connection_string(key=wrong)}
+
+    def misconfigured(self, env, tmp_path):
+        return {**env, "AZURE_CONTAINER": "no-such-container"}
+
+    def client(self, container):
+        return self.server.service().get_container_client(container)
+
+    def blobs(self, container, prefix):
+        client = self.client(container)
+        return list(client.list_blobs(name_starts_with=prefix)) if client.exists() else []
+
+    def reset(self):
+        client = self.client(self.bucket)
+        for blob in self.blobs(self.bucket, "media/"):
+            client.delete_blob(blob.name)
 
     def media_objects(self):
-        client = self.service().get_container_client(self.container)
+        client = self.client(self.bucket)
         return {
             blob.name.removeprefix("media/"): client.download_blob(blob.name).readall()
-            for blob in client.list_blobs(name_starts_with="media/")
+            for blob in self.blobs(self.bucket, "media/")
         }
+
+    def static_object(self, name):
+        download = self.client(self.static_bucket).download_blob(f"static/{name}")
+        return Stored(download.readall(), download.properties.content_settings.cache_control)
+
+
+class CloudinaryServer(LoopbackCloudinary):
+    """The loopback Cloudinary with this family's test account."""
+
+    def __init__(self, workdir):
+        super().__init__(workdir, "contract-cloud", "123456789012345", secrets.token_urlsafe(20))
 
 
 class CloudinaryAdapter(Adapter):
-    """tests/servers_cloudinary.py in a process of its own (private: authenticated)."""
+    """The loopback Cloudinary (tests/servers_cloudinary.py); private media are
+    uploaded as `authenticated` and delivered through signed URLs."""
 
     family = "cloudinary"
-    storage = {
-        "storage_provider": "cloudinary",
-        "static_storage": "whitenoise",
-        "media_access": "private",
-    }
-    cloud, key = "contract-cloud", "123456789012345"
+    server_class = CloudinaryServer
+    provisions = False
+    media_cache_control = None  # Cloudinary's CDN sets its own
+    # The live tests run whenever CLOUDINARY_URL is set, as it is in env().
+    live_tests = LiveTests({})
+    static_on_bucket = Lacks("Cloudinary holds no static files (the template refuses bucket)")
+    incremental_static = static_on_bucket
+    expiring_urls = Lacks("Cloudinary's signed delivery URLs do not expire")
 
-    def launch(self, workdir):
-        self.secret = secrets.token_urlsafe(20)
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        # "--secret=...": a secret may begin with "-", which argparse would take for an option.
-        command = [
-            sys.executable, "-m", "tests.servers_cloudinary", f"--port={self.port}",
-            f"--cloud={self.cloud}", f"--key={self.key}", f"--secret={self.secret}",
-        ]  # fmt: skip
-        with open(workdir / "cloudinary.log", "wb") as log:
-            process = subprocess.Popen(
-                command, cwd=TEMPLATE_DIR, stdout=log, stderr=subprocess.STDOUT, env=os.environ
-            )
-        wait_for_http(f"{self.base_url}/_test/assets", timeout=30, process=process)
-        return process
+    @property
+    def signed_urls(self):
+        return PathSignature() if self.private else Lacks("public media")
 
-    def account_url(self, secret=None):
+    def account_url(self, secret=None, cloud=None):
         # upload_prefix sends the API here; cname + secure=false make delivery URLs
         # http://127.0.0.1:PORT/<cloud>/..., which this server answers too.
-        host = f"127.0.0.1:{self.port}"
-        return (
-            f"cloudinary://{self.key}:{secret or self.secret}@{self.cloud}"
-            f"?upload_prefix={self.base_url}&cname={host}&secure=false"
-        )
+        host = urllib.parse.urlsplit(self.server.url).netloc
+        account = f"{self.server.key}:{secret or self.server.secret}@{cloud or self.server.cloud}"
+        return f"cloudinary://{account}?upload_prefix={self.server.url}&cname={host}&secure=false"
 
     def storage_env(self):
         return {"CLOUDINARY_URL": self.account_url()}
@@ -346,50 +615,148 @@ class CloudinaryAdapter(Adapter):
     def wrong_credentials(self, env):
         return {**env, "CLOUDINARY_URL": self.account_url(secret="not-the-secret")}
 
+    def misconfigured(self, env, tmp_path):
+        return {**env, "CLOUDINARY_URL": self.account_url(cloud="no-such-cloud")}
+
+    def reset(self):
+        self.server.reset()
+
     def media_objects(self):
         # Names as config/storages.py gives them out:
         # <resource_type>/<delivery type>/<public_id>[.<format>] (raw keeps no format).
-        url = f"{self.base_url}/_test/assets"
-        with urllib.request.urlopen(url, timeout=LIST_TIMEOUT) as response:
-            assets = json.loads(response.read())
         objects = {}
-        for asset in assets:
+        for asset in self.server.state("assets"):
             name = f"{asset['resource_type']}/{asset['type']}/{asset['public_id']}"
             if asset["resource_type"] != "raw" and asset["format"]:
                 name += "." + asset["format"]
             objects[name] = base64.b64decode(asset["data"])
         return objects
 
-
-ADAPTERS = {
-    adapter.family: adapter
-    for adapter in (FilesystemAdapter, S3Adapter, GcsAdapter, AzureAdapter, CloudinaryAdapter)
-}
+    def media_url(self, name):
+        resource_type, delivery_type, path = name.split("/", 2)
+        return f"{self.server.url}/{self.server.cloud}/{resource_type}/{delivery_type}/v1/{path}"
 
 
-def deploy(projects, adapter, tmp_path):
-    """Bake and install the adapter's project, migrate, collect static; (project, env).
+# Every variant the checks run on; each family's first one is its main variant.
+VARIANTS = [
+    FilesystemAdapter("filesystem"),
+    S3Adapter("s3-compatible", "private", "bucket"),
+    S3Adapter("aws-s3", "private", "whitenoise"),
+    S3Adapter("digitalocean-spaces", "public", "bucket"),
+    GcsAdapter("gcs", "public", "bucket"),
+    GcsAdapter("gcs", "private", "bucket"),
+    AzureAdapter("azure", "private", "bucket"),
+    AzureAdapter("azure", "public", "bucket"),
+    CloudinaryAdapter("cloudinary", "private"),
+    CloudinaryAdapter("cloudinary", "public"),
+]
 
-    Static files are collected as the deployment would: once into the project's
-    STATIC_ROOT for whitenoise (the build), or to this server's bucket (the release).
+
+def variant(adapter_id):
+    """A new adapter (with no server yet) for one of VARIANTS, by id."""
+    (template,) = [adapter for adapter in VARIANTS if adapter.id == adapter_id]
+    return type(template)(*template.storage.values())
+
+
+def case(adapter_id, *values, marks=()):
+    """A test parameter for one variant. Its tests share one xdist worker, which
+    then prepares the variant's project and buckets only once."""
+    group = pytest.mark.xdist_group(adapter_id)
+    return pytest.param(adapter_id, *values, marks=[group, *marks])
+
+
+def families():
+    """Each family's variants, in the order of VARIANTS."""
+    grouped = {}
+    for adapter in VARIANTS:
+        grouped.setdefault(adapter.family, []).append(adapter)
+    return grouped
+
+
+# The main variant of every family, for what every family guarantees.
+MAIN_VARIANTS = [members[0] for members in families().values()]
+FAMILIES = [case(adapter.id) for adapter in MAIN_VARIANTS]
+
+
+def cases(capability):
+    """Parameters for a check that needs a capability: every variant that has it;
+    for a family where none has it, its main variant, skipped with the reason."""
+    params = []
+    for family, members in families().items():
+        having = [case(adapter.id) for adapter in members if getattr(adapter, capability)]
+        if not having:
+            lacks = getattr(members[0], capability)
+            skip = pytest.mark.skip(reason=f"{family} lacks {capability}: {lacks.reason}")
+            having = [case(members[0].id, marks=[skip])]
+        params += having
+    return params
+
+
+class ServerPool:
+    """One shared server per family and test worker, started on first use."""
+
+    def __init__(self, workdir):
+        self.workdir, self.servers = Path(workdir), {}
+
+    def get(self, server_class):
+        if server_class not in self.servers:
+            workdir = self.workdir / server_class.__name__.lower()
+            self.servers[server_class] = server_class(workdir)
+        return self.servers[server_class]
+
+    def stop(self):
+        for server in self.servers.values():
+            server.stop()
+
+
+def deploy(projects, adapter, tmp_path, static_files=True):
+    """Bake and install the adapter's project, give it a database, create its buckets,
+    collect static files; (project, env).
+
+    The database is a copy of one migrated once per project, with a superuser
+    "admin" (site.PASSWORD). The rest as a deployment would: `ensure_storage`
+    and, for static files on the bucket, collectstatic to the server (once per
+    server: the files stay); static files for whitenoise are collected once
+    into the project's STATIC_ROOT (the build). static_files=False leaves the
+    bucket without them where the local manifest already exists: pages only
+    need the manifest (for a server that a test breaks).
     """
     project = projects(**adapter.answers)
     env = adapter.env(project, tmp_path)
-    project.migrate(env)
+    shutil.copyfile(migrated_database(project, env), tmp_path / "db.sqlite3")
     # WAL: readers never wait for a writer, so many threads in several gunicorn
     # workers share the SQLite file without "database is locked" (a test-only database).
     with closing(sqlite3.connect(tmp_path / "db.sqlite3")) as database:
         database.execute("PRAGMA journal_mode=WAL")
-    if adapter.bucket_static:
-        collect_static(project, env)
-    else:
-        # The same lock and check as tests/test_provider_cloudinary.py: once per project.
+    if adapter.id not in adapter.server.prepared:
+        if adapter.provisions:
+            result = project.manage("ensure_storage", env=env)
+            assert result.returncode == 0, result.stdout + result.stderr
+        manifest = project.root / "staticfiles" / "staticfiles.json"
+        if adapter.static_on_bucket and (static_files or not manifest.exists()):
+            collect_static(project, env)
+        adapter.server.prepared.add(adapter.id)
+    if not adapter.static_on_bucket:
         with FileLock(f"{project.root}.collectstatic.lock"):
             if not (project.root / "staticfiles" / "staticfiles.json").exists():
                 collect_static(project, env)
     return project, env
 
 
+def migrated_database(project, env):
+    """The project's database, migrated and with its superuser: made once, then copied."""
+    database = project.root.parent / "migrated.sqlite3"
+    with FileLock(f"{database}.lock"):
+        if not database.exists():
+            building = database.with_suffix(".building")
+            env = {**env, "DATABASE_URL": f"sqlite:///{building}"}
+            project.migrate(env)
+            create_superuser(project, env)
+            building.rename(database)
+    return database
+
+
 def collect_static(project, env):
     result = project.manage("collectstatic", "--noinput", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+    return result

@@ -26,8 +26,10 @@ Run in a process of its own (so that tests can SIGKILL or SIGSTOP it):
     python -m tests.servers_cloudinary --port=P --cloud=C --key=K --secret=S
 
 started from the template's root ("--secret=S": a secret may begin with "-").
-That server also answers GET /_test/assets, a test-only endpoint that Cloudinary
-does not have: every stored asset as JSON.
+That server also answers test-only endpoints that Cloudinary does not have:
+GET /_test/assets (every stored asset as JSON), GET /_test/calls (the API calls
+it accepted and refused, and the public IDs that came in parts) and
+POST /_test/reset (forget them all).
 """
 
 import argparse
@@ -191,6 +193,12 @@ class FakeCloudinary:
             **({"format": asset.format} if asset.format else {}),
         }
 
+    def reset(self):
+        with self.lock:
+            for record in (self.assets, self.calls, self.refused, self.partial):
+                record.clear()
+            self.large_uploads.clear()
+
     def destroy(self, resource_type, fields):
         key = (resource_type, fields.get("type", "upload"), fields.get("public_id"))
         with self.lock:
@@ -245,6 +253,16 @@ def assets_json(state):
     ]
 
 
+def calls_json(state):
+    """Test-only: the API calls accepted and refused, and the uploads that came in parts."""
+    with state.lock:
+        return {
+            "calls": [list(call) for call in state.calls],
+            "refused": [list(call) for call in state.refused],
+            "large_uploads": list(state.large_uploads),
+        }
+
+
 def handler_for(state, test_endpoints=False):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -267,6 +285,9 @@ def handler_for(state, test_endpoints=False):
 
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if test_endpoints and self.path == "/_test/reset":
+                state.reset()
+                return self.reply_json(200, {})
             match = API.match(self.path)
             if not match or match["cloud"] != state.cloud_name:
                 return self.reply_json(404, {"error": {"message": "Not found"}})
@@ -298,6 +319,8 @@ def handler_for(state, test_endpoints=False):
         def do_GET(self, head=False):
             if test_endpoints and self.path == "/_test/assets":
                 return self.reply_json(200, assets_json(state))
+            if test_endpoints and self.path == "/_test/calls":
+                return self.reply_json(200, calls_json(state))
             status, data, headers = state.deliver(self.path.partition("?")[0])
             self.reply(status, data, "application/octet-stream", head=head, headers=headers)
 

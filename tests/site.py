@@ -11,21 +11,24 @@ One AdminSession logs in once and can be used from many threads at the same
 time: each thread gets its own requests.Session carrying the same cookies.
 """
 
-import json
+import html
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import threading
 import time
-from contextlib import suppress
+from contextlib import closing, suppress
 from html.parser import HTMLParser
 from pathlib import Path
 
 import requests
 
 from tests.helpers import clean_env, free_port, wait_for_http
+
+PASSWORD = "a long test password 7"
 
 
 def processes():
@@ -89,6 +92,10 @@ class Site:
     def url(self, path="/"):
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def absolute(self, url):
+        """A URL from a page, made absolute (local media are served by the site)."""
+        return url if "://" in url else self.url(url)
+
     def worker_pids(self):
         return children(self.process.pid)
 
@@ -96,10 +103,11 @@ class Site:
         text = self.log_path.read_text(errors="replace")
         return "\n".join(text.splitlines()[-lines:])
 
-    def stop(self, grace=10):
-        """SIGTERM (gunicorn's graceful stop), then SIGKILL to the whole group."""
+    def stop(self, grace=3):
+        """SIGQUIT (gunicorn's quick stop: a test's requests are over), then SIGKILL
+        to the whole group (a worker may wait for its idle threads)."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGQUIT)
             with suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=grace)
         # Workers stuck on a request (e.g. on a frozen storage) may outlive the master:
@@ -117,7 +125,7 @@ class Site:
         self.stop()
 
 
-def create_superuser(project, env, username="admin", password="a long test password 7"):
+def create_superuser(project, env, username="admin", password=PASSWORD):
     result = project.manage(
         "createsuperuser", "--noinput", "--username", username,
         "--email", f"{username}@example.com",
@@ -126,21 +134,18 @@ def create_superuser(project, env, username="admin", password="a long test passw
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-ROWS = """
-import json
-from uploads.models import Upload
-print(json.dumps([
-    {"pk": u.pk, "title": u.title, "file": u.file.name, "image": u.image.name or None}
-    for u in Upload.objects.order_by("pk")
-]))
-"""
-
-
-def rows(project, env):
-    """Every Upload row, by pk: [{pk, title, file, image}] (image None when empty)."""
-    result = project.manage("shell", "-c", ROWS, env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def rows(env):
+    """Every Upload row, by pk: [{pk, title, file, image}] (image None when empty),
+    read straight from the SQLite database that env's DATABASE_URL names."""
+    path = env["DATABASE_URL"].removeprefix("sqlite:///").partition("?")[0]
+    with closing(sqlite3.connect(path, timeout=30)) as database:
+        found = database.execute(
+            "SELECT id, title, file, image FROM uploads_upload ORDER BY id"
+        ).fetchall()
+    return [
+        {"pk": pk, "title": title, "file": file, "image": image or None}
+        for pk, title, file, image in found
+    ]
 
 
 class ErrorLists(HTMLParser):
@@ -176,7 +181,7 @@ class AdminSession:
 
     UPLOADS = "/admin/uploads/upload/"
 
-    def __init__(self, site, username="admin", password=None, cookies=None, timeout=180):
+    def __init__(self, site, username="admin", password=PASSWORD, cookies=None, timeout=180):
         self.site, self.timeout = site, timeout
         self.local = threading.local()
         self.cookies = dict(cookies) if cookies else self.log_in(username, password)
@@ -248,6 +253,13 @@ class AdminSession:
         assert response.status_code == 302, self.form_errors(response)
         location = response.headers["Location"]
         return int(re.search(rf"{self.UPLOADS}(\d+)/change/", location).group(1))
+
+    def file_links(self, pk):
+        """The "Currently:" links of a row's change page, in field order, as absolute URLs."""
+        page = self.request("GET", f"{self.UPLOADS}{pk}/change/")
+        assert page.status_code == 200, page.status_code
+        links = re.findall(r'Currently: <a href="([^"]+)"', page.text)
+        return [self.site.absolute(html.unescape(url)) for url in links]
 
     @staticmethod
     def form_errors(response):

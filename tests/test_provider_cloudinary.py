@@ -1,53 +1,42 @@
-"""Cloudinary: the answers, the baked files, and generated projects on a loopback Cloudinary.
+"""Cloudinary beyond the storage contract: the answers, the baked files, the loopback
+server's own checks, and what only Cloudinary projects do (names by resource type,
+delivery URLs, uploads in parts, settings without an account).
 
-The project tests drive the real admin of a generated project, in its own venv,
-with the real `cloudinary` SDK pointed at tests/servers_cloudinary.py through
-the SDK's own configuration: CLOUDINARY_URL query parameters (`upload_prefix`
-for the API; `cname` and `secure=false` where the test downloads through the
-storage, since the loopback server speaks plain HTTP).
+Projects run with the real `cloudinary` SDK pointed at tests/servers_cloudinary.py
+by the CloudinaryAdapter of tests/providers.py (the contract's checks of uploads,
+signed URLs, wrong secrets and live tests run in tests/test_storage_contract.py).
 """
 
 import hashlib
 import json
 import re
-import struct
 import subprocess
 import time
-import zlib
-from urllib.parse import urlsplit
 
 import cloudinary.exceptions
 import cloudinary.uploader
 import pytest
-from filelock import FileLock
 
-from tests.helpers import bake, default_answers, http_get, load_hook, project_files
+from tests.helpers import (
+    COMPOSE,
+    bake,
+    clean_env,
+    default_answers,
+    http_get,
+    load_hook,
+    png,
+    project_files,
+)
+from tests.providers import case, deploy
 from tests.servers_cloudinary import CloudinaryServer, api_signature
-from tests.test_project import COMPOSE, clean_env
+from tests.site import AdminSession, rows
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 
 CLOUDINARY_FILES = post_gen.owned_paths(default_answers())["storage_provider"]["cloudinary"]
-FOLDER = r"[a-z0-9]{16}"
-
-
-def png(width=3, height=2):
-    """A small valid PNG, made without Pillow."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    rows = b"".join(b"\x00" + b"\x10\x80\xf0" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+# Every stored file's folder: <year>/<month>/<80 random bits>.
+FOLDER = r"\d{4}/\d{2}/[a-z0-9]{16}"
 
 
 # The answers -------------------------------------------------------------------------
@@ -213,232 +202,110 @@ def test_server_checks_sha256_accounts_too():
     assert set(state.assets) == {("raw", "upload", "sha256.txt")}
 
 
-# Generated projects against the loopback server ---------------------------------------
+# Projects on the loopback server ------------------------------------------------------
 
+PUBLIC, PRIVATE = case("cloudinary-public-whitenoise"), case("cloudinary-private-whitenoise")
 
-def project_env(project, tmp_path, cloudinary_url):
-    return {
-        "ENV_FILE": str(project.root / ".env.example"),
-        "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CLOUDINARY_URL": cloudinary_url,
-    }
-
-
-def collect_static(project, env):
-    """Once per project: the admin's error pages need the static manifest (DEBUG is off)."""
-    with FileLock(f"{project.root}.collectstatic.lock"):
-        if not (project.root / "staticfiles" / "staticfiles.json").exists():
-            result = project.manage("collectstatic", "--noinput", env=env)
-            assert result.returncode == 0, result.stderr
-
-
-@pytest.fixture
-def site(projects, cloudinary_server, tmp_path):
-    """A migrated project of the given media access, talking to the loopback server."""
-
-    def make(media_access="public", **url_options):
-        project = projects(
-            storage_provider="cloudinary",
-            static_storage="whitenoise",
-            media_access=media_access,
-            use_heroku=False,
-            use_docker=True,
-        )
-        url = cloudinary_server.url(upload_prefix=cloudinary_server.base_url, **url_options)
-        env = project_env(project, tmp_path, url)
-        project.migrate(env)
-        collect_static(project, env)
-        return project, env
-
-    return make
-
-
-def delivered(state, url):
-    """What the loopback server delivers for a res.cloudinary.com URL's path."""
-    return http_get(state.base_url + urlsplit(url).path)
-
-
-def path_of(name):
-    """The public ID and format part of a stored name (without resource and delivery type)."""
-    return name.split("/", 2)[2]
-
-
-def stored_asset(state, name):
-    resource_type, type_, path = name.split("/", 2)
-    public_id = path if resource_type == "raw" else path.rpartition(".")[0]
-    return state.asset(resource_type, type_, public_id)
-
-
-def upload_files(project, env, tmp_path, filename, content, image=None):
-    document = tmp_path / filename
-    document.write_bytes(content)
-    args = ["upload", "Title", document]
-    if image is not None:
-        (tmp_path / "photo.png").write_bytes(image)
-        args.append(tmp_path / "photo.png")
-    return project.drive(*args, env=env)
-
-
-def count_rows(project, env):
-    result = project.manage(
-        "shell", "-c", "from uploads.models import Upload; print(Upload.objects.count())", env=env
-    )
-    assert result.returncode == 0, result.stderr
-    return int(result.stdout.strip().splitlines()[-1])
-
-
-@pytest.mark.slow
-def test_admin_upload_reaches_cloudinary_intact_with_public_urls(site, cloudinary_server, tmp_path):
-    project, env = site()
-    document, image = b"%PDF-1.4 report\n" * 3000, png()
-
-    code, data = upload_files(project, env, tmp_path, "report.pdf", document, image=image)
-
-    assert code == 0, data
-    cloud = cloudinary_server.cloud_name
-    assert re.fullmatch(
-        rf"raw/upload/media/uploads/\d{{4}}/\d{{2}}/{FOLDER}/report\.pdf", data["file"]
-    )
-    assert (
-        data["url"] == f"https://res.cloudinary.com/{cloud}/raw/upload/v1/{path_of(data['file'])}"
-    )
-    assert re.fullmatch(
-        rf"image/upload/media/images/\d{{4}}/\d{{2}}/{FOLDER}/photo\.png", data["image"]
-    )
-    assert data["image_url"] == (
-        f"https://res.cloudinary.com/{cloud}/image/upload/v1/{path_of(data['image'])}"
-    )
-    assert stored_asset(cloudinary_server, data["file"]).data == document
-    assert stored_asset(cloudinary_server, data["image"]).data == image
-    assert delivered(cloudinary_server, data["url"]) == (200, document)
-    assert delivered(cloudinary_server, data["image_url"]) == (200, image)
-    assert count_rows(project, env) == 1
-
-
-@pytest.mark.slow
-def test_video_files_go_up_as_video(site, cloudinary_server, tmp_path):
-    project, env = site()
-    clip = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
-
-    code, data = upload_files(project, env, tmp_path, "clip.mp4", clip)
-
-    assert code == 0, data
-    assert re.fullmatch(
-        rf"video/upload/media/uploads/\d{{4}}/\d{{2}}/{FOLDER}/clip\.mp4", data["file"]
-    )
-    assert data["url"].startswith(
-        f"https://res.cloudinary.com/{cloudinary_server.cloud_name}/video/upload/v1/media/uploads/"
-    )
-    assert stored_asset(cloudinary_server, data["file"]).data == clip
-    assert delivered(cloudinary_server, data["url"]) == (200, clip)
-
-
-@pytest.mark.slow
-def test_same_name_uploads_keep_both_and_delete_destroys_one(site, cloudinary_server, tmp_path):
-    project, env = site()
-
-    _, first = upload_files(project, env, tmp_path, "notes.txt", b"first version", image=png())
-    _, second = upload_files(project, env, tmp_path, "notes.txt", b"second version")
-
-    assert first["file"] != second["file"]
-    assert stored_asset(cloudinary_server, first["file"]).data == b"first version"
-    assert stored_asset(cloudinary_server, second["file"]).data == b"second version"
-    refused_before = len(cloudinary_server.refused)
-
-    _, deleted = project.drive("delete", first["pk"], env=env)
-
-    assert deleted["deleted"] == [first["file"], first["image"]]
-    destroyed = {
-        (resource_type, fields["type"], fields["public_id"])
-        for action, resource_type, fields in cloudinary_server.calls
-        if action == "destroy"
-    }
-    assert ("raw", "upload", path_of(first["file"])) in destroyed
-    assert ("image", "upload", path_of(first["image"]).rpartition(".")[0]) in destroyed
-    assert len(cloudinary_server.refused) == refused_before
-    assert stored_asset(cloudinary_server, first["file"]) is None
-    assert stored_asset(cloudinary_server, first["image"]) is None
-    assert stored_asset(cloudinary_server, second["file"]).data == b"second version"
-    assert delivered(cloudinary_server, first["url"])[0] == 404
-
-
-@pytest.mark.slow
-def test_a_wrong_secret_is_a_form_error_and_saves_nothing(cloudinary_server, site, tmp_path):
-    project, _ = site()
-    wrong = cloudinary_server.url(
-        upload_prefix=cloudinary_server.base_url, api_secret="not-the-real-secret"
-    )
-    env = project_env(project, tmp_path, wrong)
-    refused_before = len(cloudinary_server.refused)
-
-    code, data = upload_files(project, env, tmp_path, "lost.txt", b"lost")
-
-    assert code == 2
-    assert "storage is misconfigured" in data["errors"]["file"][0]["message"]
-    assert count_rows(project, env) == 0
-    refused = cloudinary_server.refused[refused_before:]
-    assert [(action, problem.split()[:2]) for action, _, _, problem in refused] == [
-        ("upload", ["Invalid", "Signature"])
-    ]
-
-
-OPEN_THROUGH_STORAGE = """
-import hashlib, json, os
-from django.core.files.storage import default_storage as storage
-name = os.environ["STORED_NAME"]
-with storage.open(name) as stored:
-    digest = hashlib.sha256(stored.read()).hexdigest()
-print(json.dumps({"sha256": digest, "size": storage.size(name), "url": storage.url(name)}))
+DEFAULT_URLS = """
+import json, os
+from django.core.files.storage import default_storage
+print(json.dumps([default_storage.url(name) for name in os.environ["NAMES"].split()]))
 """
 
 
-def open_through_storage(project, env, name):
-    result = project.manage("shell", "-c", OPEN_THROUGH_STORAGE, env={**env, "STORED_NAME": name})
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+@pytest.mark.slow
+@pytest.mark.parametrize("adapter", [PUBLIC, PRIVATE], indirect=True)
+def test_files_are_named_by_resource_type_and_delivered_by_cloudinary(site, adapter):
+    delivery = "authenticated" if adapter.private else "upload"
+    admin = AdminSession(site)
+    clip = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
+    admin.created_pk(admin.add_upload("Report", "report.pdf", b"%PDF-1.4", image=("a.png", png())))
+    admin.created_pk(admin.add_upload("Clip", "clip.mp4", clip))
+
+    (report, image), (video, _) = [(row["file"], row["image"]) for row in rows(site.env)]
+
+    assert re.fullmatch(rf"raw/{delivery}/media/uploads/{FOLDER}/report\.pdf", report)
+    assert re.fullmatch(rf"image/{delivery}/media/images/{FOLDER}/a\.png", image)
+    assert re.fullmatch(rf"video/{delivery}/media/uploads/{FOLDER}/clip\.mp4", video)
+    assert adapter.media_objects()[video] == clip
+    # Without cname and secure=false in CLOUDINARY_URL: Cloudinary's own HTTPS delivery.
+    account = adapter.account_url().partition("&cname=")[0]
+    env = {**site.env, "CLOUDINARY_URL": account, "NAMES": f"{report} {image} {video}"}
+    result = site.project.manage("shell", "-c", DEFAULT_URLS, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    signed = r"s--[\w-]{8}--/" if adapter.private else ""
+    urls = json.loads(result.stdout.strip().splitlines()[-1])
+    for name, url in zip((report, image, video), urls, strict=True):
+        resource_type, _, path = name.split("/", 2)
+        cloud = adapter.server.cloud
+        expected = rf"https://res\.cloudinary\.com/{cloud}/{resource_type}/{delivery}/{signed}v1/"
+        assert re.fullmatch(expected + re.escape(path), url), url
+    if adapter.private:
+        # An authenticated file is not delivered as a public upload of the same path.
+        public = adapter.media_url(report).replace("/authenticated/", "/upload/")
+        assert http_get(public).status == 404
+
+
+OPEN_THROUGH_STORAGE = """
+import hashlib, json
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage as storage
+name = storage.save("uploads/blob.bin", ContentFile(bytes(range(256)) * 400))
+with storage.open(name) as stored:
+    digest = hashlib.sha256(stored.read()).hexdigest()
+print(json.dumps({"name": name, "sha256": digest, "size": storage.size(name)}))
+"""
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("media_access", ["public", "private"])
-def test_storage_downloads_what_it_uploaded(site, cloudinary_server, tmp_path, media_access):
-    host = urlsplit(cloudinary_server.base_url).netloc
-    project, env = site(media_access, cname=host, secure="false")
+@pytest.mark.parametrize("adapter", [PUBLIC, PRIVATE], indirect=True)
+def test_the_storage_opens_what_it_stored(projects, adapter, tmp_path):
+    project, env = deploy(projects, adapter, tmp_path)
+
+    result = project.manage("shell", "-c", OPEN_THROUGH_STORAGE, env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    opened = json.loads(result.stdout.strip().splitlines()[-1])
     content = bytes(range(256)) * 400
-
-    code, data = upload_files(project, env, tmp_path, "blob.bin", content)
-
-    assert code == 0, data
-    opened = open_through_storage(project, env, data["file"])
-    assert opened["sha256"] == hashlib.sha256(content).hexdigest()
-    assert opened["size"] == len(content)
-    assert opened["url"].startswith(f"http://{host}/{cloudinary_server.cloud_name}/raw/")
+    assert opened == {
+        "name": opened["name"],
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": len(content),
+    }
+    assert adapter.media_objects() == {opened["name"]: content}
 
 
 @pytest.mark.slow
-def test_private_media_are_delivered_only_with_the_signature(site, cloudinary_server, tmp_path):
-    project, env = site("private")
-    document, image = b"for signed eyes only\n" * 50, png()
+@pytest.mark.parametrize("adapter", [PUBLIC], indirect=True)
+def test_large_files_go_up_in_parts(site, adapter):
+    admin = AdminSession(site)
+    # Over the storage's 20 MiB part size: two parts.
+    content = hashlib.sha256(b"seed").digest() * (21 * 1024 * 1024 // 32)
 
-    code, data = upload_files(project, env, tmp_path, "secret.txt", document, image=image)
+    admin.created_pk(admin.add_upload("Archive", "archive.zip", content))
 
-    assert code == 0, data
-    cloud = cloudinary_server.cloud_name
-    assert data["file"].startswith("raw/authenticated/media/uploads/")
-    pattern = rf"https://res\.cloudinary\.com/{cloud}/(raw|image)/authenticated/s--[\w-]{{8}}--/v1/"
-    assert re.match(pattern + "media/uploads/", data["url"])
-    assert re.match(pattern + "media/images/", data["image_url"])
-    for url, content in ((data["url"], document), (data["image_url"], image)):
-        assert delivered(cloudinary_server, url) == (200, content)
-        unsigned = re.sub(r"/s--[\w-]{8}--/", "/", url)
-        assert delivered(cloudinary_server, unsigned)[0] == 401
-        signature = re.search(r"s--([\w-]{8})--", url).group(1)
-        tampered = url.replace(signature, ("B" if signature[0] == "A" else "A") + signature[1:])
-        assert delivered(cloudinary_server, tampered)[0] == 401
-    public_path = urlsplit(data["url"]).path.replace("/authenticated/", "/upload/")
-    assert (
-        http_get(cloudinary_server.base_url + re.sub(r"/s--[\w-]{8}--", "", public_path))[0] == 404
-    )
+    (row,) = rows(site.env)
+    public_id = row["file"].split("/", 2)[2]
+    calls = adapter.server.state("calls")
+    assert public_id in calls["large_uploads"]
+    parts = [
+        fields
+        for action, _, fields in calls["calls"]
+        if action == "upload" and fields.get("public_id") == public_id
+    ]
+    assert len(parts) == 2
+    assert adapter.media_objects() == {row["file"]: content}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("adapter", [PRIVATE], indirect=True)
+def test_live_tests_are_deselected_without_an_account(projects, adapter):
+    project = projects(**adapter.answers)
+
+    result = project.run("pytest", "-q", "-p", "no:cacheprovider", "tests/test_storage_live.py")
+
+    assert result.returncode == 5, result.stdout + result.stderr  # no tests ran
+    assert re.search(r"\b[1-9]\d* deselected", result.stdout), result.stdout
 
 
 @pytest.mark.slow
@@ -466,52 +333,3 @@ def test_compose_refuses_to_start_without_an_account(projects):
 
     assert result.returncode != 0
     assert "CLOUDINARY_URL" in result.stderr
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("media_access", "count"), [("public", 3), ("private", 4)])
-def test_projects_live_tests_run_only_with_an_account(
-    projects, cloudinary_server, media_access, count
-):
-    project = projects(
-        storage_provider="cloudinary",
-        static_storage="whitenoise",
-        media_access=media_access,
-        use_heroku=False,
-        use_docker=True,
-    )
-    pytest_live = ("pytest", "-q", "-p", "no:cacheprovider", "tests/test_storage_live.py")
-
-    without = project.run(*pytest_live)
-    host = urlsplit(cloudinary_server.base_url).netloc
-    account = cloudinary_server.url(
-        upload_prefix=cloudinary_server.base_url, cname=host, secure="false"
-    )
-    uploads_before = len(cloudinary_server.calls)
-    with_account = project.run(*pytest_live, env={"CLOUDINARY_URL": account})
-
-    assert without.returncode == 5, without.stdout + without.stderr
-    assert f"{count} deselected" in without.stdout
-    assert with_account.returncode == 0, with_account.stdout + with_account.stderr
-    assert f"{count} passed" in with_account.stdout
-    assert len(cloudinary_server.calls) > uploads_before
-
-
-@pytest.mark.slow
-def test_large_files_go_up_in_parts(site, cloudinary_server, tmp_path):
-    project, env = site()
-    # Over the storage's 20 MiB part size: two parts.
-    content = hashlib.sha256(b"seed").digest() * (21 * 1024 * 1024 // 32)
-
-    code, data = upload_files(project, env, tmp_path, "archive.zip", content)
-
-    assert code == 0, data
-    public_id = path_of(data["file"])
-    assert public_id in cloudinary_server.large_uploads
-    parts = [
-        fields
-        for action, _, fields in cloudinary_server.calls
-        if action == "upload" and fields.get("public_id") == public_id
-    ]
-    assert len(parts) == 2
-    assert stored_asset(cloudinary_server, data["file"]).data == content

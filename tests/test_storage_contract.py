@@ -1,55 +1,66 @@
 """What every storage family guarantees, proven on its real server under gunicorn.
 
-Each test runs once per family (tests/providers.py): local disk, SeaweedFS (S3),
-fake-gcs-server, Azurite and the loopback Cloudinary, each started fresh for the test.
+Each check runs on the variants of tests/providers.py that have what it needs
+(providers.cases): local disk, SeaweedFS (S3), fake-gcs-server, Azurite and the
+loopback Cloudinary. Checks share one server per family and test worker (the
+`adapter` fixture empties its media first); the checks that kill or freeze a
+server start one of their own.
 """
 
-import html
 import json
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.emulators import fetch, tiny_png
-from tests.helpers import http_get
-from tests.providers import ADAPTERS, deploy
-from tests.site import AdminSession, Site, create_superuser, rows
+from tests.helpers import http_get, png
+from tests.providers import (
+    CAPABILITIES,
+    FAMILIES,
+    MAIN_VARIANTS,
+    STATIC_CACHE_CONTROL,
+    URL_LIFETIME,
+    VARIANTS,
+    Lacks,
+    case,
+    cases,
+    collect_static,
+    deploy,
+    variant,
+)
+from tests.site import AdminSession, Site, rows
 
 pytestmark = pytest.mark.slow
-PASSWORD = "a long test password 7"
 PARALLEL = 20
 OUTAGE_MESSAGE = "could not be stored right now"
 MISCONFIGURED_MESSAGE = "storage is misconfigured"
-
-
-@pytest.fixture(params=list(ADAPTERS))
-def adapter(request, tmp_path):
-    with ADAPTERS[request.param]().start(tmp_path / "server") as adapter:
-        yield adapter
-
-
-@pytest.fixture
-def site(projects, adapter, tmp_path):
-    """The adapter's project deployed and served by gunicorn, 2 workers x 10 threads."""
-    project, env = deploy(projects, adapter, tmp_path)
-    create_superuser(project, env, "admin", PASSWORD)
-    with Site(project, env, workers=2, threads=10, log_path=tmp_path / "gunicorn.log") as site:
-        yield site
+# Refused: 403 from S3 and Azure, 401 from Cloudinary.
+REFUSED = {401, 403}
 
 
 def document(number):
     return f"upload number {number:02d}\n".encode() * 2000
 
 
-def currently_links(response):
-    """The "Currently:" links of an admin change page, in field order."""
-    links = re.findall(r'Currently: <a href="([^"]+)"', response.text)
-    return [html.unescape(url) for url in links]
+def test_every_variant_declares_every_capability():
+    undeclared = [
+        (adapter.id, name)
+        for adapter in VARIANTS
+        for name in CAPABILITIES
+        if getattr(adapter, name) == Lacks("not declared")
+    ]
+    assert undeclared == []
+    assert len({adapter.id for adapter in VARIANTS}) == len(VARIANTS)
 
 
+# What every family guarantees (its main variant) ---------------------------------------
+
+
+@pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
 def test_parallel_same_name_uploads_each_keep_their_own_bytes(site, adapter):
-    admin = AdminSession(site, "admin", PASSWORD)
+    admin = AdminSession(site)
 
     def upload(number):
         return admin.add_upload(f"Report {number:02d}", "report.pdf", document(number))
@@ -60,7 +71,7 @@ def test_parallel_same_name_uploads_each_keep_their_own_bytes(site, adapter):
     assert [r.status_code for r in responses] == [302] * PARALLEL, [
         admin.form_errors(r) for r in responses if r.status_code != 302
     ]
-    stored = rows(site.project, site.env)
+    stored = rows(site.env)
     objects = adapter.media_objects()
     assert len(stored) == PARALLEL
     assert len({row["file"] for row in stored}) == PARALLEL
@@ -85,6 +96,7 @@ with ThreadPoolExecutor(max_workers=20) as pool:
 """
 
 
+@pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
 def test_parallel_saves_through_the_storage_never_collide(projects, adapter, tmp_path):
     project, env = deploy(projects, adapter, tmp_path)
 
@@ -99,67 +111,74 @@ def test_parallel_saves_through_the_storage_never_collide(projects, adapter, tmp
     }
 
 
+@pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
 def test_replaced_cleared_and_deleted_files_leave_no_orphans(site, adapter):
-    admin = AdminSession(site, "admin", PASSWORD)
+    admin = AdminSession(site)
     pk = admin.created_pk(
-        admin.add_upload("Report", "report.pdf", b"%PDF first", image=("photo.png", tiny_png()))
+        admin.add_upload("Report", "report.pdf", b"%PDF first", image=("photo.png", png()))
     )
-    first = rows(site.project, site.env)[0]
+    first = rows(site.env)[0]
     assert set(adapter.media_objects()) == {first["file"], first["image"]}
 
     response = admin.change_upload(pk, "Report", file=("report.pdf", b"%PDF second"))
     assert response.status_code == 302, admin.form_errors(response)
-    second = rows(site.project, site.env)[0]
-    assert adapter.media_objects() == {second["file"]: b"%PDF second", first["image"]: tiny_png()}
+    second = rows(site.env)[0]
+    assert adapter.media_objects() == {second["file"]: b"%PDF second", first["image"]: png()}
 
     response = admin.change_upload(pk, "Report", clear_image=True)
     assert response.status_code == 302, admin.form_errors(response)
-    assert rows(site.project, site.env)[0]["image"] is None
+    assert rows(site.env)[0]["image"] is None
     assert set(adapter.media_objects()) == {second["file"]}
 
     assert admin.delete_upload(pk).status_code == 302
     assert adapter.media_objects() == {}
 
 
+@pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
 def test_active_content_is_served_as_a_download_and_images_inline(site, adapter):
-    admin = AdminSession(site, "admin", PASSWORD)
+    admin = AdminSession(site)
     files = {
         "page.html": b"<script>alert(document.cookie)</script>",
         "logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
         "scan.pdf": b"%PDF-1.7 a document",
-        "photo.png": tiny_png(),
+        "photo.png": png(),
     }
     for name, data in files.items():
         pk = admin.created_pk(admin.add_upload(name, name, data))
-        (url,) = currently_links(admin.request("GET", f"{admin.UPLOADS}{pk}/change/"))
-        status, headers, body = fetch(url if "://" in url else site.url(url))
-        assert (status, body) == (200, data), name
-        disposition = headers.get("content-disposition", "inline")
+        (url,) = admin.file_links(pk)
+        response = http_get(url)
+        assert (response.status, response.body) == (200, data), name
+        disposition = response.headers.get("content-disposition", "inline")
         if name.endswith((".html", ".svg")):
-            assert disposition.startswith("attachment"), (name, headers)
+            assert disposition.startswith("attachment"), (name, response.headers)
         else:
-            assert disposition.startswith("inline"), (name, headers)
+            assert disposition.startswith("inline"), (name, response.headers)
 
 
 FAULTS = [
-    (family, fault)
-    for family, adapter_class in ADAPTERS.items()
+    case(adapter.id, fault)
+    for adapter in MAIN_VARIANTS
     for fault in ("killed", "frozen", "misconfigured")
-    if adapter_class.can_fail or fault == "misconfigured"
+    if adapter.can_fail or fault == "misconfigured"
 ]
 
 
-@pytest.mark.parametrize(("family", "fault"), FAULTS, ids=["-".join(f) for f in FAULTS])
+@pytest.mark.parametrize(("main", "fault"), FAULTS)
 def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
-    projects, tmp_path, family, fault
+    projects, server_pool, tmp_path, main, fault
 ):
-    with ADAPTERS[family]().start(tmp_path / "server") as adapter:
-        project, env = deploy(projects, adapter, tmp_path)
-        create_superuser(project, env, "admin", PASSWORD)
+    adapter = variant(main)
+    if fault == "misconfigured":
+        adapter.attach(server_pool)
+    else:  # a server of its own, to break
+        adapter.start(tmp_path / "server")
+    with adapter:
+        # The bucket's static files are not needed: pages only read the local manifest.
+        project, env = deploy(projects, adapter, tmp_path, static_files=False)
         if fault == "misconfigured":
             env = adapter.misconfigured(env, tmp_path)
         with Site(project, env, workers=2, threads=4, log_path=tmp_path / "gunicorn.log") as site:
-            admin = AdminSession(site, "admin", PASSWORD)
+            admin = AdminSession(site)
             workers = site.worker_pids()
             {"killed": adapter.kill, "frozen": adapter.freeze}.get(fault, lambda: None)()
 
@@ -174,8 +193,170 @@ def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
             assert expected in message, message
             assert site.worker_pids() == workers, site.log_tail()
             adapter.thaw()
-            assert rows(project, env) == []
+            assert rows(env) == []
             if fault == "frozen":
                 # Thawed, the same workers store uploads again.
                 assert admin.add_upload("Back", "back.txt", b"back").status_code == 302
-                assert http_get(site.url("/healthz"))[0] == 200
+                assert http_get(site.url("/healthz")).status == 200
+
+
+# What every variant does with its answers ------------------------------------------------
+
+
+def plain(adapter, url):
+    """A media URL without its signature (the same URL where media are public)."""
+    return adapter.signed_urls.unsigned(url) if adapter.signed_urls else url
+
+
+@pytest.mark.parametrize("adapter", [case(adapter.id) for adapter in VARIANTS], indirect=True)
+def test_uploads_round_trip_keep_same_names_apart_and_delete(site, adapter):
+    admin = AdminSession(site)
+    first_bytes, second_bytes = b"%PDF-1.7 first\n" * 3000, b"%PDF-1.7 second\n" * 200
+    first_pk = admin.created_pk(
+        admin.add_upload("First", "report.pdf", first_bytes, image=("photo.png", png()))
+    )
+    second_pk = admin.created_pk(admin.add_upload("Second", "report.pdf", second_bytes))
+
+    first, second = rows(site.env)
+    assert first["file"] != second["file"]
+    assert first["file"].endswith("/report.pdf") and second["file"].endswith("/report.pdf")
+    assert adapter.media_objects() == {
+        first["file"]: first_bytes,
+        first["image"]: png(),
+        second["file"]: second_bytes,
+    }
+    file_url, image_url = admin.file_links(first_pk)
+    (second_url,) = admin.file_links(second_pk)
+    for url, name, data in (
+        (file_url, first["file"], first_bytes),
+        (image_url, first["image"], png()),
+        (second_url, second["file"], second_bytes),
+    ):
+        assert plain(adapter, url) == site.absolute(adapter.media_url(name))
+        response = http_get(url)
+        assert (response.status, response.body) == (200, data), url
+        if adapter.media_cache_control:
+            assert response.headers.get("cache-control") == adapter.media_cache_control
+
+    assert admin.delete_upload(first_pk).status_code == 302
+
+    assert adapter.media_objects() == {second["file"]: second_bytes}
+    assert http_get(file_url).status == 404
+    assert http_get(image_url).status == 404
+    assert http_get(second_url).body == second_bytes
+
+
+@pytest.mark.parametrize("adapter", cases("signed_urls"), indirect=True)
+def test_private_media_need_a_valid_signature(site, adapter):
+    signature = adapter.require("signed_urls")
+    admin = AdminSession(site)
+    content = b"%PDF-1.7 for signed eyes only\n" * 500
+    pk = admin.created_pk(admin.add_upload("Contract", "contract.pdf", content))
+
+    (signed,) = admin.file_links(pk)
+
+    assert signature.signature(signed), signed
+    assert http_get(signed).body == content
+    assert http_get(signature.unsigned(signed)).status in REFUSED
+    assert signature.tampered(signed) != signed
+    assert http_get(signature.tampered(signed)).status in REFUSED
+
+
+SIGN_NOW_AND_EARLIER = """
+import json
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage as storage
+
+name = storage.save("uploads/expiring.txt", ContentFile(b"for a while only"))
+print(json.dumps([storage.url(name), signed_earlier(storage, name)]))
+"""
+
+
+@pytest.mark.parametrize("adapter", cases("expiring_urls"), indirect=True)
+def test_signed_urls_expire(projects, adapter, tmp_path):
+    """The project signs one URL now and one as if two hours earlier: no test waits."""
+    expiry = adapter.require("expiring_urls")
+    project, env = deploy(projects, adapter, tmp_path)
+
+    result = project.manage("shell", "-c", expiry.sign_earlier + SIGN_NOW_AND_EARLIER, env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    fresh, stale = json.loads(result.stdout.strip().splitlines()[-1])
+    now = datetime.now(UTC)
+    assert now < expiry.read(fresh) <= now + timedelta(seconds=URL_LIFETIME + 60)
+    assert expiry.read(stale) < now - timedelta(seconds=URL_LIFETIME / 2)
+    assert http_get(fresh).body == b"for a while only"
+    assert http_get(stale).status in REFUSED
+
+
+STATIC_URL = """
+from django.contrib.staticfiles.storage import staticfiles_storage
+print(staticfiles_storage.url("admin/css/base.css"))
+"""
+
+
+@pytest.mark.parametrize("adapter", cases("static_on_bucket"), indirect=True)
+def test_static_files_are_served_hashed_from_the_bucket_and_cached_for_good(
+    projects, adapter, tmp_path
+):
+    adapter.require("static_on_bucket")
+    project, env = deploy(projects, adapter, tmp_path)  # collectstatic, as a release does
+
+    url = project.manage("shell", "-c", STATIC_URL, env=env).stdout.strip().splitlines()[-1]
+
+    prefix = adapter.static_url("")
+    assert re.fullmatch(re.escape(prefix) + r"admin/css/base\.[0-9a-f]{12}\.css", url), url
+    stored = adapter.static_object(url.removeprefix(prefix))
+    response = http_get(url)
+    assert (response.status, response.body) == (200, stored.data)
+    assert response.headers["content-type"].startswith("text/css")
+    assert stored.cache_control == STATIC_CACHE_CONTROL
+    # Pages read the manifest from local disk where collectstatic ran, never from the bucket.
+    assert (project.root / "staticfiles" / "staticfiles.json").is_file()
+
+
+@pytest.mark.parametrize("adapter", cases("incremental_static"), indirect=True)
+def test_a_collectstatic_rerun_uploads_nothing(projects, adapter, tmp_path):
+    adapter.require("incremental_static")
+    project, env = deploy(projects, adapter, tmp_path)  # collectstatic, as a release does
+    written = adapter.static_objects()
+
+    rerun = collect_static(project, env)
+
+    assert re.search(r"\b0 static files copied", rerun.stdout), rerun.stdout
+    assert len(written) > 100
+    assert adapter.static_objects() == written
+
+
+@pytest.mark.parametrize("adapter", cases("wrong_credentials"), indirect=True)
+def test_wrong_credentials_are_a_form_error_that_saves_nothing(projects, adapter, tmp_path):
+    wrong = adapter.require("wrong_credentials")
+    project, env = deploy(projects, adapter, tmp_path)
+
+    log_path = tmp_path / "gunicorn.log"
+    with Site(project, wrong(env), workers=1, threads=2, log_path=log_path) as site:
+        admin = AdminSession(site)
+        started = time.monotonic()
+        response = admin.add_upload("Notes", "notes.txt", b"notes")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 200, site.log_tail()
+    (message,) = admin.form_errors(response)["file"]
+    assert MISCONFIGURED_MESSAGE in message, message
+    assert elapsed < 30, "no retries for an error that no retry can mend"
+    assert rows(env) == []
+    assert adapter.media_objects() == {}
+
+
+@pytest.mark.parametrize("adapter", cases("live_tests"), indirect=True)
+def test_the_projects_own_live_tests_pass(projects, adapter, tmp_path):
+    live = adapter.require("live_tests")
+    project, env = deploy(projects, adapter, tmp_path)
+
+    result = project.run(
+        "pytest", "-q", "-p", "no:cacheprovider", "-m", "live", env={**env, **live.env}
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b[1-9]\d* passed", result.stdout), result.stdout
+    assert not re.search(r"\b(skipped|failed|errors?|xfailed)\b", result.stdout), result.stdout
