@@ -22,15 +22,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.helpers import TEMPLATE_DIR, free_port, wait_for_http
+from tests.helpers import CONTEXT, TEMPLATE_DIR, free_port, wait_for_http
 
 WEED = Path(sys.executable).parent / "weed"
 AZURITE = TEMPLATE_DIR / "node_modules" / ".bin" / "azurite-blob"
-# Azurite's well-known development account (published in Microsoft's documentation).
-AZURITE_ACCOUNT = "devstoreaccount1"
-AZURITE_KEY = (
-    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-)
+# Azurite's well-known development account (published in Microsoft's documentation),
+# as the registry in cookiecutter.json records it for the generated projects.
+AZURITE_ACCOUNT = CONTEXT["_families"]["azure"]["emulator"]["account"]
+AZURITE_KEY = CONTEXT["_families"]["azure"]["emulator"]["key"]
 # Seconds any request of a test to a server may take (a frozen server never answers).
 REQUEST_TIMEOUT = 30
 
