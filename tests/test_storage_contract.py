@@ -307,6 +307,7 @@ def test_static_files_are_served_hashed_from_the_bucket_and_cached_for_good(
     assert (response.status, response.body) == (200, stored.data)
     assert response.headers["content-type"].startswith("text/css")
     assert stored.cache_control == STATIC_CACHE_CONTROL
+    assert response.headers["cache-control"] == STATIC_CACHE_CONTROL
     # Pages read the manifest from local disk where collectstatic ran, never from the bucket.
     assert (project.root / "staticfiles" / "staticfiles.json").is_file()
 
