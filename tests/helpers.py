@@ -193,6 +193,12 @@ class Project:
     def manage(self, *args, env=None):
         return self.run("python", "manage.py", *args, env=env)
 
+    def shell(self, script, env):
+        """Run Python in `manage.py shell`; the JSON value of the last line it prints."""
+        result = self.manage("shell", "-c", script, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
     def migrate(self, env):
         result = self.manage("migrate", "--noinput", env=env)
         assert result.returncode == 0, result.stdout + result.stderr

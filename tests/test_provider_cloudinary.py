@@ -8,7 +8,6 @@ signed URLs, wrong secrets and live tests run in tests/test_storage_contract.py)
 """
 
 import hashlib
-import json
 import re
 import subprocess
 import time
@@ -231,10 +230,8 @@ def test_files_are_named_by_resource_type_and_delivered_by_cloudinary(site, adap
     # Without cname and secure=false in CLOUDINARY_URL: Cloudinary's own HTTPS delivery.
     account = adapter.account_url().partition("&cname=")[0]
     env = {**site.env, "CLOUDINARY_URL": account, "NAMES": f"{report} {image} {video}"}
-    result = site.project.manage("shell", "-c", DEFAULT_URLS, env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
+    urls = site.project.shell(DEFAULT_URLS, env)
     signed = r"s--[\w-]{8}--/" if adapter.private else ""
-    urls = json.loads(result.stdout.strip().splitlines()[-1])
     for name, url in zip((report, image, video), urls, strict=True):
         resource_type, _, path = name.split("/", 2)
         cloud = adapter.server.cloud
@@ -262,10 +259,8 @@ print(json.dumps({"name": name, "sha256": digest, "size": storage.size(name)}))
 def test_the_storage_opens_what_it_stored(projects, adapter, tmp_path):
     project, env = deploy(projects, adapter, tmp_path)
 
-    result = project.manage("shell", "-c", OPEN_THROUGH_STORAGE, env=env)
+    opened = project.shell(OPEN_THROUGH_STORAGE, env)
 
-    assert result.returncode == 0, result.stdout + result.stderr
-    opened = json.loads(result.stdout.strip().splitlines()[-1])
     content = bytes(range(256)) * 400
     assert opened == {
         "name": opened["name"],
