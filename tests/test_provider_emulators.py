@@ -8,15 +8,16 @@ import uuid
 
 import pytest
 
-from tests.helpers import COMPOSE, clean_env
+from tests.helpers import COMPOSE, CONTEXT, clean_env
 from tests.providers import case
 
 pytestmark = pytest.mark.slow
 
-# The emulator's address in compose.yaml, and the variable that holds it.
+# The variable that holds the emulator's address in compose.yaml, and that address
+# (the registry's, in cookiecutter.json).
 EMULATOR_ADDRESS = {
-    "gcs": ("STORAGE_EMULATOR_HOST", "http://localhost:4443"),
-    "azure": ("AZURE_CONNECTION_STRING", "http://localhost:10000/devstoreaccount1"),
+    family: (variable, CONTEXT["_families"][family]["emulator"]["endpoint"])
+    for family, variable in (("gcs", "STORAGE_EMULATOR_HOST"), ("azure", "AZURE_CONNECTION_STRING"))
 }
 # What ensure_storage creates, and the variables that name them.
 BUCKETS = {
