@@ -2,7 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import Storage, default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -233,8 +233,13 @@ def test_bulk_delete_deletes_every_file(admin_client, django_capture_on_commit_c
 
 
 def test_same_name_saves_from_many_threads_all_keep_their_bytes():
+    # The storage is built before the threads start: Django's storage handler builds
+    # one lazily, and threads racing to do so could each get an in-memory storage
+    # of their own.
+    storage = storages["default"]
+
     def save(number):
-        return default_storage.save("uploads/same.bin", ContentFile(b"writer %d" % number))
+        return storage.save("uploads/same.bin", ContentFile(b"writer %d" % number))
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         names = list(pool.map(save, range(20)))
@@ -242,5 +247,5 @@ def test_same_name_saves_from_many_threads_all_keep_their_bytes():
     assert len(set(names)) == 20
     for number, name in enumerate(names):
         assert name.endswith("/same.bin")
-        with default_storage.open(name) as stored:
+        with storage.open(name) as stored:
             assert stored.read() == b"writer %d" % number
