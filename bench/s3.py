@@ -7,9 +7,13 @@
    gunicorn worker's peak RSS.
 2. collectstatic of the admin to the bucket, full run and no-op rerun: seconds and S3
    requests, with the project's Collectfasta set-up and with plain S3ManifestStaticStorage.
+3. A public media url(): microseconds per call for the project's media storage, for
+   django-storages' S3Storage with the same options (botocore builds each URL), and for
+   S3Storage with a custom domain (a plain string format), the yardstick.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -217,6 +221,41 @@ def collectstatic_benchmark(venv, root, env, server):
     print("  target for the project's no-op rerun: <= 1 s and <= 5 requests")
 
 
+URL_TIMES = """
+import json, time
+from django.conf import settings
+from django.core.files.storage import default_storage
+from storages.backends.s3 import S3Storage
+names = [f"uploads/2026/05/k3v9x0qa7hw2mz4c/photo {i}.png" for i in range(2000)]
+def per_call(storage):
+    storage.url(names[0])
+    best = float("inf")
+    for _ in range(7):
+        started = time.perf_counter()
+        for name in names:
+            storage.url(name)
+        best = min(best, (time.perf_counter() - started) / len(names))
+    return best * 1e6
+options = settings.STORAGES["default"]["OPTIONS"]
+print(json.dumps({
+    "project": per_call(default_storage),
+    "botocore": per_call(S3Storage(**options)),
+    "custom_domain": per_call(S3Storage(**options, custom_domain="cdn.example.com")),
+}))
+"""
+
+
+def url_benchmark(venv, root, env):
+    out = run(venv, root, env, "python", "manage.py", "shell", "-c", URL_TIMES)
+    times = json.loads(out.strip().splitlines()[-1])
+    print("\npublic media url(), microseconds per call (best of 7 rounds of 2000 names)")
+    print(f"  project's media storage (no custom domain) {times['project']:7.1f} us")
+    print(f"  S3Storage, botocore builds the URL         {times['botocore']:7.1f} us")
+    print(f"  S3Storage with a custom domain (yardstick) {times['custom_domain']:7.1f} us")
+    ratio = times["project"] / times["custom_domain"]
+    print(f"  project / yardstick: {ratio:.2f}x (target <= 3x)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=256)
@@ -236,6 +275,7 @@ def main():
         env = project_env(root, server, workdir / "db.sqlite3")
         upload_benchmark(venv, root, env, server, args.size_mb, workdir)
         collectstatic_benchmark(venv, root, env, server)
+        url_benchmark(venv, root, env)
     finally:
         stop(server.process)
         shutil.rmtree(workdir, ignore_errors=True)

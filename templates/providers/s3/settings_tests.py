@@ -63,6 +63,34 @@ def test_public_media_urls_are_plain_and_use_the_custom_domain():
 
     assert urls["default"] == "https://cdn.example.com/media/a%20b.txt"
     assert "X-Amz-Signature" not in urls["default"]
+
+
+# The media storage builds public URLs itself (config/storages.py); botocore's own,
+# from django-storages' plain S3Storage with the same options, are the reference.
+COMPARE_URLS = (
+    "import json, django; django.setup(); "
+    "from django.conf import settings; "
+    "from django.core.files.storage import default_storage; "
+    "from storages.backends.s3 import S3Storage; "
+    "reference = S3Storage(**settings.STORAGES['default']['OPTIONS']); "
+    "names = ['a b.txt', 'ünï cødé/東京 ß.png', '100%+sure?#x.pdf', '~t/a&b=c;d,e.txt', "
+    "'q\\'\"<>[]{}|^`.txt', 'tab\\tnl.txt', 'uploads/2026/05/k3v9x0qa7hw2mz4c/r.pdf']; "
+    "print(json.dumps([[default_storage.url(n), default_storage.url(n), reference.url(n)] "
+    "for n in names]))"
+)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{}, {"AWS_S3_ADDRESSING_STYLE": "virtual"}, {"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"}],
+    ids=["default", "virtual", "http-port"],
+)
+def test_public_media_urls_are_botocores_urls(variables):
+    result = load_settings(COMPARE_URLS, **{**PRODUCTION, **variables})
+    assert result.returncode == 0, result.stderr
+
+    for first, again, reference in json.loads(result.stdout):
+        assert first == again == reference
 {%- endif %}
 {%- if cookiecutter.static_storage == "bucket" %}
 

@@ -1,5 +1,9 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
 
+{% if cookiecutter.media_access == "public" -%}
+from urllib.parse import quote
+
+{% endif -%}
 from botocore.exceptions import ClientError, NoCredentialsError, ParamValidationError
 {%- if cookiecutter.static_storage == "bucket" %}
 from collectfasta.strategies.boto3 import Boto3ManifestMemoryStrategy
@@ -8,11 +12,42 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 {%- endif %}
 from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %}S3ManifestStaticStorage, {% endif %}S3Storage
+{%- if cookiecutter.media_access == "public" %}
+from storages.utils import clean_name
+{%- endif %}
 
 from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
 
-class MediaStorage(UniqueNames, S3Storage):
+{% if cookiecutter.media_access == "public" -%}
+class PlainURLs:
+    """Unsigned URLs built as strings.
+
+    Without a custom domain, django-storages asks botocore for every public URL,
+    which builds and "presigns" a request each time (tens of microseconds per
+    URL, on every page). The bucket's base URL does not change, so it is asked
+    for once and each URL is that base plus the key, percent-encoded as botocore
+    encodes it (safe: "/" and "~").
+    """
+
+    _url_base = None
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        if self.querystring_auth or self.custom_domain or parameters or http_method:
+            return super().url(name, parameters, expire, http_method)
+        key = quote(self._normalize_name(clean_name(name)), safe="/~")
+        if self._url_base is None:
+            url = super().url(name)
+            # Only a plain "<base><key>" URL is taken apart; anything else stays botocore's.
+            self._url_base = url[: -len(key)] if url.endswith(key) and "?" not in url else ""
+            return url
+        if not self._url_base:
+            return super().url(name)
+        return self._url_base + key
+
+
+{% endif -%}
+class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}PlainURLs, {% endif %}S3Storage):
     """django-storages' S3Storage with this project's rules for media (uploads/storage.py).
 
     Each save is a single PUT under a new unique name: no HEAD first, and no
