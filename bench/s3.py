@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,16 +91,12 @@ def run(venv, root, env, *args):
     return result.stdout
 
 
-def upload_benchmark(venv, root, env, server, size_mb, workdir):
+def upload_benchmark(venv, root, env, server, size_mb, workdir, rounds=3):
     big = workdir / "big.bin"
     with big.open("wb") as out:
         for _ in range(size_mb):
             out.write(os.urandom(MIB))
-
     client = server.client()
-    started = time.monotonic()
-    client.upload_file(str(big), server.public_bucket, "bench/raw-boto3.bin")
-    raw_seconds = time.monotonic() - started
 
     # The release phase: migrations and static files, then an admin account.
     run(venv, root, env, "python", "manage.py", "migrate", "--noinput")
@@ -116,6 +113,7 @@ def upload_benchmark(venv, root, env, server, size_mb, workdir):
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    raw_times, app_times, peaks, after = [], [], [], []
     try:
         wait_for_http(f"{base}/healthz", process=gunicorn)
         jar = workdir / "cookies.txt"
@@ -142,44 +140,50 @@ def upload_benchmark(venv, root, env, server, size_mb, workdir):
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
 
-        # A small upload first: the worker builds its boto3 client once, not per upload.
+        # Warm-ups: the worker builds its boto3 client once, not per upload, and
+        # the raw client makes its first connections.
         small = workdir / "small.txt"
         small.write_bytes(b"warm-up\n")
         assert post_upload(small, "Warm-up") == "302"
+        client.upload_file(str(small), server.public_bucket, "bench/warm-up.txt")
         worker = children(gunicorn.pid)[0]
         baseline = rss_kib(worker)
-        sampler = PeakRSS(worker)
-        sampler.start()
-        started = time.monotonic()
-        status = post_upload(big, "Big")
-        app_seconds = time.monotonic() - started
-        sampler.running = False
-        sampler.join()
-        if status != "302":
-            raise RuntimeError(f"upload answered {status}")
-        keys = [
-            item["Key"]
-            for item in client.list_objects_v2(Bucket=server.public_bucket, Prefix="media/")[
-                "Contents"
-            ]
-        ]
-        stored = [k for k in keys if k.endswith(".bin")]
-        size = client.head_object(Bucket=server.public_bucket, Key=stored[-1])["ContentLength"]
-        assert size == big.stat().st_size, (size, big.stat().st_size)
+        # Alternate the two, so that whatever else the machine does hits both alike.
+        for round_ in range(rounds):
+            started = time.monotonic()
+            client.upload_file(str(big), server.public_bucket, f"bench/raw-{round_}.bin")
+            raw_times.append(time.monotonic() - started)
+
+            sampler = PeakRSS(worker)
+            sampler.start()
+            started = time.monotonic()
+            status = post_upload(big, f"Big {round_}")
+            app_times.append(time.monotonic() - started)
+            sampler.running = False
+            sampler.join()
+            if status != "302":
+                raise RuntimeError(f"upload answered {status}")
+            peaks.append(sampler.peak - baseline)
+            after.append(rss_kib(worker) - baseline)
+        listing = client.list_objects_v2(Bucket=server.public_bucket, Prefix="media/")
+        stored = [item for item in listing["Contents"] if item["Key"].endswith(".bin")]
+        assert len(stored) == rounds
+        assert all(item["Size"] == big.stat().st_size for item in stored)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
 
-    print(f"\nUpload of {size_mb} MiB to SeaweedFS on loopback")
-    raw_rate, app_rate = size_mb / raw_seconds, size_mb / app_seconds
-    print(f"  raw boto3 upload_file           {raw_seconds:6.2f} s  {raw_rate:7.1f} MiB/s")
+    raw, app = statistics.median(raw_times), statistics.median(app_times)
+    print(f"\nUpload of {size_mb} MiB to SeaweedFS on loopback (median of {rounds}, alternating)")
+    print(f"  raw boto3 upload_file           {raw:6.2f} s  {size_mb / raw:7.1f} MiB/s")
     print(
-        f"  admin upload through gunicorn   {app_seconds:6.2f} s  {app_rate:7.1f} MiB/s"
-        f"  ({raw_seconds / app_seconds:.2f}x raw; target >= 0.80x)"
+        f"  admin upload through gunicorn   {app:6.2f} s  {size_mb / app:7.1f} MiB/s"
+        f"  ({raw / app:.2f}x raw; target >= 0.95x)"
     )
     print(
-        f"  gunicorn worker RSS             {baseline / 1024:6.1f} MiB after a warm-up upload, "
-        f"peak growth {(sampler.peak - baseline) / 1024:.1f} MiB (target <= 64 MiB)"
+        f"  gunicorn worker RSS             {baseline / 1024:6.1f} MiB after warm-up; "
+        f"peak growth {max(peaks) / 1024:.1f} MiB (target <= 32 MiB), "
+        f"{max(after) / 1024:.1f} MiB still held after the request"
     )
 
 

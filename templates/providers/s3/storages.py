@@ -12,9 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 {%- endif %}
 from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %}S3ManifestStaticStorage, {% endif %}S3Storage
-{%- if cookiecutter.media_access == "public" %}
 from storages.utils import clean_name
-{%- endif %}
 
 from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
@@ -60,6 +58,23 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
             **super().get_object_parameters(name),
             "ContentDisposition": content_disposition(name),
         }
+
+    def _save(self, name, content):
+        """Uploads that Django spooled to a temporary file (larger than
+        FILE_UPLOAD_MAX_MEMORY_SIZE) go up from that file: boto3 reads each part
+        from disk as it sends it, where django-storages' upload_fileobj would hold
+        every part in flight in the worker's memory."""
+        temporary_file_path = getattr(content, "temporary_file_path", None)
+        if temporary_file_path is None or self.gzip:
+            return super()._save(name, content)
+        cleaned = clean_name(name)
+        key = self._normalize_name(cleaned)
+        self.bucket.Object(key).upload_file(
+            temporary_file_path(),
+            ExtraArgs=self._get_write_parameters(key, content),
+            Config=self.transfer_config,
+        )
+        return cleaned
 
     def configuration_problem(self, error):
         """What is wrong with the set-up when no retry can mend this error, else None."""
