@@ -1,8 +1,13 @@
+import time
+
 import pytest
 
-from tests.helpers import Project, bake, project_venv
+from tests.helpers import SCREENSHOTS, Project, bake, project_venv
 from tests.providers import ServerPool, deploy, variant
 from tests.site import Site
+
+# When this test run began (conftest is imported as the run starts).
+RUN_STARTED = time.time()
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +47,13 @@ def site(projects, adapter, tmp_path):
     project, env = deploy(projects, adapter, tmp_path)
     with Site(project, env, workers=2, threads=10, log_path=tmp_path / "gunicorn.log") as site:
         yield site
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Name the browser tests' screenshots of this run (tests/test_browser.py), if any."""
+    if not SCREENSHOTS.is_dir():
+        return
+    taken = [path for path in SCREENSHOTS.glob("*.png") if path.stat().st_mtime >= RUN_STARTED]
+    if taken:
+        terminalreporter.write_sep("-", "browser screenshots")
+        terminalreporter.write_line(f"{len(taken)} screenshots in {SCREENSHOTS}")

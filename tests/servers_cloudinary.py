@@ -14,7 +14,8 @@ generated project uses, and checks what the real one checks:
   X-Unique-Upload-Id header; parts must arrive in order, and the file is stored
   once the last byte is in.
 - GET/HEAD /<cloud>/<resource_type>/<type>/[s--SIGNATURE--/][v<version>/]<public_id>[.<format>]
-  serves the stored bytes. "authenticated" files need the URL signature: the
+  serves the stored bytes, with the Content-Type of the file name's extension
+  (as Cloudinary serves them). "authenticated" files need the URL signature: the
   first 8 characters of the URL-safe base64 SHA-1 of "<public_id>[.<format>]"
   followed by the API secret; without it, or with another, the answer is 401.
 
@@ -36,6 +37,7 @@ import argparse
 import base64
 import hashlib
 import json
+import mimetypes
 import re
 import secrets
 import threading
@@ -227,7 +229,8 @@ class FakeCloudinary:
             return 404, b"", {}
         # fl_attachment: Cloudinary serves the file as a download.
         disposition = "attachment" if match["transformation"] else "inline"
-        return 200, asset.data, {"Content-Disposition": disposition}
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return 200, asset.data, {"Content-Type": content_type, "Content-Disposition": disposition}
 
 
 class Server(ThreadingHTTPServer):
@@ -322,7 +325,8 @@ def handler_for(state, test_endpoints=False):
             if test_endpoints and self.path == "/_test/calls":
                 return self.reply_json(200, calls_json(state))
             status, data, headers = state.deliver(self.path.partition("?")[0])
-            self.reply(status, data, "application/octet-stream", head=head, headers=headers)
+            content_type = headers.pop("Content-Type", "application/octet-stream")
+            self.reply(status, data, content_type, head=head, headers=headers)
 
         def do_HEAD(self):
             self.do_GET(head=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from binaryornot.check import is_binary
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 from packaging.requirements import Requirement
@@ -335,11 +336,12 @@ def test_local_env_points_cloud_providers_at_their_emulator(cookies, provider, e
 JINJA_BLOCK = re.compile(r"{%-?\s*(if|for|endif|endfor)\b")
 # Django templates kept verbatim between raw tags are not cookiecutter's.
 JINJA_RAW = re.compile(r"{%-?\s*raw\s*-?%}.*?{%-?\s*endraw\s*-?%}", re.DOTALL)
+# Cookiecutter copies binary files (the icon) as they are, without rendering them.
 TEMPLATE_SOURCES = [
     path
     for folder in (TEMPLATE_DIR / "{{cookiecutter.project_slug}}", TEMPLATE_DIR / "templates")
     for path in sorted(folder.rglob("*"))
-    if path.is_file()
+    if path.is_file() and not is_binary(str(path))
 ]
 
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 
@@ -7,9 +9,15 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    """Browsers ask every site for /favicon.ico; the icon is a static file like any other."""
+    return redirect(static("favicon.ico"))
+
+
 urlpatterns = [
     path("", include("uploads.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 {%- include "providers/" ~ cookiecutter.__family ~ "/urls.py" ignore missing %}
 ]

@@ -3,6 +3,7 @@ import re
 
 import brotli
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.test import Client
@@ -63,3 +64,15 @@ def test_unknown_static_file_is_a_404(collected_static):
     response, _ = fetch("/static/admin/css/missing.css", "br, gzip")
 
     assert response.status_code == 404
+
+
+def test_favicon_ico_leads_to_the_collected_icon(collected_static):
+    redirect = Client().get("/favicon.ico")
+    assert redirect.status_code == 302
+    assert re.fullmatch(r"/static/favicon\.[0-9a-f]{12}\.ico", redirect["Location"])
+
+    response, body = fetch(redirect["Location"], "identity")
+
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"]
+    assert body == (django_settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
