@@ -47,6 +47,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from tests.helpers import CONTEXT
 from tests.servers import REQUEST_TIMEOUT, Azurite, FakeGcs, LoopbackCloudinary, SeaweedFS
 from tests.site import create_superuser
 
@@ -650,6 +651,13 @@ VARIANTS = [
     CloudinaryAdapter("cloudinary", "private"),
     CloudinaryAdapter("cloudinary", "public"),
 ]
+
+
+def adapter_for(provider, media_access="public", static_storage="whitenoise"):
+    """A new adapter (with no server yet) for any answers of the storage questions."""
+    family = CONTEXT["_providers"][provider]["family"]
+    (kind,) = {type(adapter) for adapter in VARIANTS if adapter.family == family}
+    return kind(provider, media_access, static_storage)
 
 
 def variant(adapter_id):
