@@ -78,7 +78,7 @@ def network_problem(error):
 
 
 def shown(url):
-    """A URL for a message: without its query string (a signature is long and secret-ish)."""
+    """A URL for a message: without its query string (a signature: long, and a credential)."""
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(query="")) + ("?..." if parts.query else "")
 
