@@ -27,6 +27,12 @@ A new family gets every check by writing an adapter and listing its variants.
   static_objects then answers);
 - wrong_credentials: the server checks a secret (a function that makes the
   secret in an environment wrong);
+- unreachable: the storage is a service to reach (a function of an environment
+  and a closed port: the environment with the service at that port);
+- missing_bucket: a function of an environment and tmp_path: the environment
+  with the media bucket (container, cloud, directory) one that does not exist;
+- public_read_blocked: public media whose bucket can refuse anonymous reads (a
+  function that gives the adapter again on a bucket that refuses them);
 - live_tests: the project's own `pytest -m live` runs against the server
   (LiveTests: the variables that opt in).
 """
@@ -47,6 +53,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from tests.helpers import CONTEXT
 from tests.servers import REQUEST_TIMEOUT, Azurite, FakeGcs, LoopbackCloudinary, SeaweedFS
 from tests.site import create_superuser
 
@@ -56,6 +63,9 @@ CAPABILITIES = (
     "static_on_bucket",
     "incremental_static",
     "wrong_credentials",
+    "unreachable",
+    "missing_bucket",
+    "public_read_blocked",
     "live_tests",
 )
 # Every project's default lifetime of a signed URL (AWS_QUERYSTRING_EXPIRE,
@@ -205,6 +215,7 @@ class Adapter:
     provisions = True  # the project has `manage.py ensure_storage`
     # Every adapter declares each of CAPABILITIES; this default marks one it forgot.
     signed_urls = expiring_urls = incremental_static = wrong_credentials = Lacks("not declared")
+    unreachable = missing_bucket = public_read_blocked = Lacks("not declared")
     live_tests = OPT_IN_LIVE_TESTS
 
     def __init__(self, provider, media_access="public", static_storage="whitenoise"):
@@ -214,6 +225,7 @@ class Adapter:
             "static_storage": static_storage,
         }
         self.server, self.own_server = None, False
+        self.media_bucket = None  # another bucket than the variant's (on_bucket)
 
     def __repr__(self):
         return self.id
@@ -233,7 +245,13 @@ class Adapter:
     @property
     def bucket(self):
         """The media bucket (container) on a shared server: one per media access."""
-        return "private-media" if self.private else "public-media"
+        return self.media_bucket or ("private-media" if self.private else "public-media")
+
+    def on_bucket(self, name):
+        """The same variant on the same server, its media in bucket (container) `name`."""
+        other = type(self)(*self.storage.values())
+        other.server, other.media_bucket = self.server, name
+        return other
 
     @property
     def static_bucket(self):
@@ -349,6 +367,10 @@ class FilesystemAdapter(Adapter):
     static_on_bucket = Lacks("there is no bucket (the template refuses static_storage=bucket)")
     incremental_static = static_on_bucket
     wrong_credentials = Lacks("local disk takes no credentials")
+    unreachable = Lacks("local disk is no service to reach")
+    public_read_blocked = Lacks(
+        "the site serves local media to anyone, or not at all (SERVE_MEDIA off: 404)"
+    )
     live_tests = Lacks("the project's unit tests already run on local disk; it has no live tests")
 
     def storage_env(self):
@@ -361,6 +383,9 @@ class FilesystemAdapter(Adapter):
         blocker = tmp_path / "not-a-directory"
         blocker.write_text("a file where the media directory should be")
         return {**env, "MEDIA_ROOT": str(blocker / "media")}
+
+    def missing_bucket(self, env, tmp_path):
+        return self.misconfigured(env, tmp_path)
 
     def reset(self):
         shutil.rmtree(self.server.media_root)
@@ -419,8 +444,25 @@ class S3Adapter(Adapter):
         return {**env, "AWS_SECRET_ACCESS_KEY": "not-the-secret"}
 
     def misconfigured(self, env, tmp_path):
-        # Not a missing bucket: SeaweedFS creates one on the first write to it.
         return self.wrong_credentials(env)
+
+    def unreachable(self, env, port):
+        return {**env, "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+
+    def missing_bucket(self, env, tmp_path):
+        # The server creates no bucket on a first write (-s3.autoCreateBucket=false).
+        return {**env, "AWS_STORAGE_BUCKET_NAME": "no-such-bucket"}
+
+    @property
+    def public_read_blocked(self):
+        return Lacks("private media") if self.private else self.on_closed_bucket
+
+    def on_closed_bucket(self):
+        """On a bucket of its own that the anonymous identity may not read (servers.py)."""
+        client = self.server.client()
+        if "closed-media" not in {b["Name"] for b in client.list_buckets()["Buckets"]}:
+            client.create_bucket(Bucket="closed-media")
+        return self.on_bucket("closed-media")
 
     def objects(self, prefix):
         client = self.server.client()
@@ -472,6 +514,10 @@ class GcsAdapter(Adapter):
         "no Collectfasta here: Django's ManifestFilesMixin deletes and uploads every CSS "
         "and JS file again at each collectstatic"
     )
+    public_read_blocked = Lacks(
+        "fake-gcs-server serves every object to anyone: it has no IAM or ACLs to refuse "
+        "anonymous reads"
+    )
 
     @property
     def live_tests(self):
@@ -494,6 +540,11 @@ class GcsAdapter(Adapter):
     def misconfigured(self, env, tmp_path):
         # A media bucket that does not exist (the static bucket stays).
         return {**env, "GS_BUCKET_NAME": "no-such-bucket"}
+
+    def unreachable(self, env, port):
+        return {**env, "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{port}"}
+
+    missing_bucket = misconfigured
 
     def blobs(self, bucket, prefix):
         """The bucket's blobs under prefix (none before ensure_storage created it)."""
@@ -553,6 +604,24 @@ class AzureAdapter(Adapter):
     def misconfigured(self, env, tmp_path):
         return {**env, "AZURE_CONTAINER": "no-such-container"}
 
+    missing_bucket = misconfigured
+
+    def unreachable(self, env, port):
+        endpoint = f"http://127.0.0.1:{port}/{self.server.account}"
+        string = self.server.connection_string().replace(self.server.url, endpoint)
+        return {**env, "AZURE_CONNECTION_STRING": string}
+
+    @property
+    def public_read_blocked(self):
+        return Lacks("private media") if self.private else self.on_closed_container
+
+    def on_closed_container(self):
+        """On a container of its own without anonymous access."""
+        container = self.client("closed-media")
+        if not container.exists():
+            container.create_container()
+        return self.on_bucket("closed-media")
+
     def client(self, container):
         return self.server.service().get_container_client(container)
 
@@ -597,17 +666,22 @@ class CloudinaryAdapter(Adapter):
     static_on_bucket = Lacks("Cloudinary holds no static files (the template refuses bucket)")
     incremental_static = static_on_bucket
     expiring_urls = Lacks("Cloudinary's signed delivery URLs do not expire")
+    public_read_blocked = Lacks(
+        "the loopback Cloudinary delivers every 'upload' file, as Cloudinary does unless "
+        "the account restricts delivery"
+    )
 
     @property
     def signed_urls(self):
         return PathSignature() if self.private else Lacks("public media")
 
-    def account_url(self, secret=None, cloud=None):
+    def account_url(self, secret=None, cloud=None, api=None):
         # upload_prefix sends the API here; cname + secure=false make delivery URLs
         # http://127.0.0.1:PORT/<cloud>/..., which this server answers too.
         host = urllib.parse.urlsplit(self.server.url).netloc
         account = f"{self.server.key}:{secret or self.server.secret}@{cloud or self.server.cloud}"
-        return f"cloudinary://{account}?upload_prefix={self.server.url}&cname={host}&secure=false"
+        api = api or self.server.url
+        return f"cloudinary://{account}?upload_prefix={api}&cname={host}&secure=false"
 
     def storage_env(self):
         return {"CLOUDINARY_URL": self.account_url()}
@@ -617,6 +691,11 @@ class CloudinaryAdapter(Adapter):
 
     def misconfigured(self, env, tmp_path):
         return {**env, "CLOUDINARY_URL": self.account_url(cloud="no-such-cloud")}
+
+    missing_bucket = misconfigured
+
+    def unreachable(self, env, port):
+        return {**env, "CLOUDINARY_URL": self.account_url(api=f"http://127.0.0.1:{port}")}
 
     def reset(self):
         self.server.reset()
@@ -650,6 +729,13 @@ VARIANTS = [
     CloudinaryAdapter("cloudinary", "private"),
     CloudinaryAdapter("cloudinary", "public"),
 ]
+
+
+def adapter_for(provider, media_access="public", static_storage="whitenoise"):
+    """A new adapter (with no server yet) for any answers of the storage questions."""
+    family = CONTEXT["_providers"][provider]["family"]
+    (kind,) = {type(adapter) for adapter in VARIANTS if adapter.family == family}
+    return kind(provider, media_access, static_storage)
 
 
 def variant(adapter_id):

@@ -101,7 +101,7 @@ def free_port_pair():
 class SeaweedFS(Server):
     """`weed mini` with two buckets: public-media (media/ and static/ readable by
     anyone) and private-media (only static/ readable by anyone), as the S3 adapters
-    of tests/providers.py name them."""
+    of tests/providers.py name them. Other buckets exist only once created."""
 
     access_key, secret_key = "test-key", "test-secret"
     public_bucket, private_bucket = "public-media", "private-media"
@@ -138,6 +138,9 @@ class SeaweedFS(Server):
             f"-volume.port={ports['volume']}", f"-s3.port={ports['s3']}",
             f"-admin.port={ports['admin']}", f"-s3.port.iceberg={ports['iceberg']}",
             f"-s3.port.lance={ports['lance']}", "-master.volumeSizeLimitMB=1024",
+            # A write to a missing bucket fails with NoSuchBucket, as on AWS, instead
+            # of creating the bucket.
+            "-s3.autoCreateBucket=false",
         ]  # fmt: skip
         url = f"http://127.0.0.1:{ports['s3']}"
         super().__init__(command, url, f"{url}/healthz", workdir)

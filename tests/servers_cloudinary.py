@@ -8,7 +8,8 @@ generated project uses, and checks what the real one checks:
   resource_type, cloud_name and signature, as "key=value" ("&" escaped as "%26"),
   sorted, joined with "&", followed by the API secret, hashed (SHA-1 by default)
   and hex-encoded. A bad signature, an unknown key or a stale timestamp gets
-  HTTP 401 with Cloudinary's JSON error body.
+  HTTP 401 with Cloudinary's JSON error body; so does an unknown cloud name
+  ("Invalid cloud_name <name>").
 - Large files come in parts (the SDK's upload_large): each part is a signed
   upload with "Content-Range: bytes <first>-<last>/<total>" and an
   X-Unique-Upload-Id header; parts must arrive in order, and the file is stored
@@ -292,8 +293,12 @@ def handler_for(state, test_endpoints=False):
                 state.reset()
                 return self.reply_json(200, {})
             match = API.match(self.path)
-            if not match or match["cloud"] != state.cloud_name:
+            if not match:
                 return self.reply_json(404, {"error": {"message": "Not found"}})
+            if match["cloud"] != state.cloud_name:
+                # As Cloudinary answers a cloud name it does not know.
+                message = f"Invalid cloud_name {match['cloud']}"
+                return self.reply_json(401, {"error": {"message": message}})
             fields, upload = parse_form(self.headers["Content-Type"], body)
             problem = state.check_signature(fields)
             action, resource_type = match["action"], match["resource_type"]

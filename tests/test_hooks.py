@@ -149,7 +149,8 @@ def test_each_cloud_provider_keeps_its_family_files(provider):
 
     paths = post_gen.paths_to_remove(answers)
 
-    assert "uploads/management" not in paths and "uploads/local_media.py" in paths
+    assert "uploads/management/commands/ensure_storage.py" not in paths
+    assert "uploads/local_media.py" in paths
     assert "tests/test_storage.py" not in paths and "tests/test_storage_live.py" not in paths
     assert "tests/test_static.py" in paths
 

@@ -19,6 +19,7 @@ from tests.helpers import (
     http_get,
     wait_for_http,
 )
+from tests.providers import adapter_for
 
 pytestmark = pytest.mark.slow
 
@@ -152,8 +153,13 @@ def test_compose_refuses_a_broken_file(projects, tmp_path):
 
 
 @pytest.mark.parametrize("provider", choices("storage_provider"))
-def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
+def test_procfile_web_process_serves_the_site(projects, server_pool, provider, tmp_path):
     project = projects(storage_provider=provider, use_heroku=True, use_docker=False)
+    # The release checks the storage: the provider's real server stands in for the cloud.
+    storage = adapter_for(provider).attach(server_pool)
+    if storage.provisions:
+        result = project.manage("ensure_storage", env=storage.env(project, tmp_path))
+        assert result.returncode == 0, result.stdout + result.stderr
     port = free_port()
     database = tmp_path / "db.sqlite3"
     env_file = tmp_path / "heroku.env"
@@ -162,11 +168,12 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
         "SECRET_KEY=procfile-test-secret-key-0123456789-0123456789-0123456789\n"
         "ALLOWED_HOSTS=127.0.0.1\n"
         f"DATABASE_URL=sqlite:///{database}\n"
-        f"MEDIA_ROOT={tmp_path / 'media'}\n"
-        # The storage's variables (unused by these requests) come from .env.example.
+        # The other variables come from .env.example.
         f"ENV_FILE={project.root / '.env.example'}\n"
+        # Quoted: honcho drops a variable set to nothing (AWS_S3_CUSTOM_DOMAIN=).
+        + "".join(f'{name}="{value}"\n' for name, value in storage.storage_env().items())
         # Loopback only here; on Heroku gunicorn binds 0.0.0.0:$PORT itself.
-        f"GUNICORN_CMD_ARGS=--bind=127.0.0.1:{port}\n"
+        + f"GUNICORN_CMD_ARGS=--bind=127.0.0.1:{port}\n"
     )
     # The project's python and gunicorn come first on PATH, as on a dyno.
     env = clean_env(PATH=f"{project.venv / 'bin'}:{clean_env()['PATH']}")
@@ -183,8 +190,11 @@ def test_procfile_web_process_serves_the_site(projects, provider, tmp_path):
         assert result.returncode == 0, result.stdout + result.stderr
     readme = (project.root / "README.md").read_text()
     assert "honcho start release" in readme and "honcho start web" in readme
-    # The release process ran the migrations and exited.
+    # The release process ran the migrations, then, with a cloud storage, checked the
+    # storage (local disk is refused on Heroku by the system checks), and exited.
     assert "Applying uploads.0001_initial... OK" in result.stdout, result.stdout
+    checked = "Storage 'default' works" in result.stdout
+    assert checked is (storage.family != "filesystem"), result.stdout
     # The output goes to a file: a pipe nobody reads while the server runs could fill up.
     log_path = tmp_path / "honcho.log"
     log = log_path.open("w")

@@ -1,6 +1,11 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
 
-from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ServiceRequestError,
+    ServiceResponseError,
+)
 from azure.storage.blob import BlobServiceClient
 {%- if cookiecutter.static_storage == "bucket" %}
 from django.conf import settings
@@ -10,6 +15,16 @@ from django.core.files.storage import FileSystemStorage
 from storages.backends.azure_storage import AzureStorage
 
 from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
+
+# Error codes with which the service refuses the credentials themselves (the
+# emulator, Azurite, answers a wrong key with AuthorizationFailure).
+CREDENTIALS_REFUSED = {"AuthenticationFailed", "AuthorizationFailure", "InvalidAuthenticationInfo"}
+
+
+def error_code(error):
+    """The service's error code (a plain string, also where the SDK gives an enum member)."""
+    code = getattr(error, "error_code", None)
+    return getattr(code, "value", code) or ""
 
 
 class BoundedAzureStorage(AzureStorage):
@@ -30,6 +45,19 @@ class MediaStorage(UniqueNames, BoundedAzureStorage):
     Writes are create-only as well (`overwrite_files` False sends If-None-Match: *).
     """
 
+    # What manage.py storage_check suggests when a media URL does not answer as it should.
+{%- if cookiecutter.media_access == "public" %}
+    url_fixes = {
+        "public read blocked": 'set the container\'s anonymous access level to "Blob"',
+    }
+{%- else %}
+    url_fixes = {
+        "private media leak": (
+            "keep the container private: turn its anonymous access off (access level Private)"
+        ),
+    }
+{%- endif %}
+
     def get_object_parameters(self, name):
         return {
             **super().get_object_parameters(name),
@@ -41,8 +69,33 @@ class MediaStorage(UniqueNames, BoundedAzureStorage):
         if isinstance(error, ClientAuthenticationError) or (
             isinstance(error, HttpResponseError) and error.status_code in CONFIGURATION_STATUSES
         ):
-            return f"{error.status_code} {error.error_code or ''}: {error.reason}"
+            return f"{error.status_code} {error_code(error)}: {error.reason}"
         return None
+
+    def diagnose(self, error):
+        """The cause of a failed call to the container, in one line (manage.py storage_check)."""
+        if isinstance(error, (ServiceRequestError, ServiceResponseError)):
+            return f"unreachable: {self.service_client.url}: {error.message}"
+        if not isinstance(error, HttpResponseError):
+            return self.configuration_problem(error)
+        code = error_code(error)
+        container = f"container {self.azure_container} at {self.service_client.url}"
+        if code == "ContainerNotFound":
+            return f"container missing: there is no {container} (AZURE_CONTAINER)"
+        if isinstance(error, ClientAuthenticationError) or code in CREDENTIALS_REFUSED:
+            return (
+                f"credentials refused ({code or error.status_code}): the account does not accept "
+                "this key (AZURE_ACCOUNT_KEY or AZURE_CONNECTION_STRING)"
+            )
+        if error.status_code == 403:
+            return f"access denied ({code}): the credentials may not use {container}"
+        return self.configuration_problem(error)
+{%- if cookiecutter.media_access == "private" %}
+
+    def unsigned_url(self, url):
+        """The URL without its signature, the SAS query string (manage.py storage_check)."""
+        return url.partition("?")[0]
+{%- endif %}
 {%- if cookiecutter.static_storage == "bucket" %}
 
 

@@ -30,12 +30,16 @@ upload size limits for the account still apply.
 
 import mimetypes
 import posixpath
+{%- if cookiecutter.media_access == "private" %}
+import re
+{%- endif %}
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import cloudinary
 import cloudinary.exceptions
 import cloudinary.uploader
 import cloudinary.utils
+import urllib3
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
@@ -53,6 +57,10 @@ CONFIGURATION_ERRORS = (
     cloudinary.exceptions.NotAllowed,
     cloudinary.exceptions.NotFound,
 )
+{%- if cookiecutter.media_access == "private" %}
+# The signature segment of a signed delivery URL: /s--SIGNATURE--/
+URL_SIGNATURE = re.compile(r"/s--[\w-]{8}--/")
+{%- endif %}
 
 
 def account_options(cloudinary_url):
@@ -110,6 +118,14 @@ class KeepOpen:
 
 @deconstructible(path="config.storages.CloudinaryStorage")
 class CloudinaryStorage(Storage):
+{%- if cookiecutter.media_access == "public" %}
+    # What manage.py storage_check suggests when a media URL does not answer as it should.
+    url_fixes = {
+        "public read blocked": (
+            "check the delivery restrictions under Settings > Security in the Cloudinary console"
+        ),
+    }
+{% endif %}
     def __init__(
         self,
         location="media",
@@ -193,6 +209,46 @@ class CloudinaryStorage(Storage):
         if isinstance(error, CONFIGURATION_ERRORS):
             return f"{type(error).__name__}: {error}"
         return None
+
+    def diagnose(self, error):
+        """The cause of a failed call to Cloudinary, in one line (manage.py storage_check)."""
+        api = self.account.get("upload_prefix", "https://api.cloudinary.com")
+        # The SDK raises its own Error while handling the connection's (its context).
+        for failure in (error, error.__context__):
+            if isinstance(failure, (urllib3.exceptions.HTTPError, ConnectionError, TimeoutError)):
+                return f"unreachable: {api}: {failure}"
+        message = str(error)
+        if isinstance(error, cloudinary.exceptions.AuthorizationRequired):
+            if message.startswith("Invalid cloud_name"):
+                return f"cloud missing: {message} (the cloud name in CLOUDINARY_URL)"
+            if message.startswith("Invalid Signature"):
+                return (
+                    "credentials refused: the API secret in CLOUDINARY_URL does not match "
+                    "the API key (Invalid Signature)"
+                )
+            return f"credentials refused: {message} (the API key in CLOUDINARY_URL)"
+        if isinstance(error, cloudinary.exceptions.NotAllowed):
+            return f"access denied: {message}"
+        return self.configuration_problem(error)
+
+    def confirm_deleted(self, name):
+        """Whether Cloudinary no longer holds the file: destroying it again answers
+        "not found" (exists() never asks Cloudinary). For manage.py storage_check."""
+        resource_type, delivery_type, public_id, _ = self.parse(name)
+        result = cloudinary.uploader.destroy(
+            public_id,
+            resource_type=resource_type,
+            type=delivery_type,
+            timeout=self.timeout,
+            **self.account,
+        )
+        return result.get("result") == "not found"
+{%- if cookiecutter.media_access == "private" %}
+
+    def unsigned_url(self, url):
+        """The URL without its signature segment (manage.py storage_check)."""
+        return URL_SIGNATURE.sub("/", url, count=1)
+{%- endif %}
 
     def _fetch(self, method, name):
         response = self.http.request(method, self.url(name), timeout=self.timeout)

@@ -252,6 +252,34 @@ def test_delete_destroys_with_the_resource_and_delivery_type(http):
     assert http.requests[2].url.endswith("/image/destroy")
 
 
+def test_a_deleted_file_is_confirmed_gone_by_a_second_destroy(http):
+    storage = make_storage(http)
+    http.answer(payload={"result": "not found"})
+    http.answer(payload={"result": "ok"})
+
+    assert storage.confirm_deleted("raw/upload/media/storage-check/r_abc.txt") is True
+    assert storage.confirm_deleted("raw/upload/media/storage-check/r_abc.txt") is False
+    assert [r.url.rpartition("/")[2] for r in http.requests] == ["destroy", "destroy"]
+
+
+@pytest.mark.parametrize(
+    ("message", "cause"),
+    [
+        ("Invalid cloud_name demo-cloud", "cloud missing: Invalid cloud_name demo-cloud"),
+        ("Invalid Signature 0123abcd. String to sign - 'x'.", "credentials refused: the API"),
+        ("Unknown API key 111222333", "credentials refused: Unknown API key 111222333"),
+    ],
+)
+def test_refusals_are_diagnosed_by_their_cause(http, message, cause):
+    storage = make_storage(http)
+    http.answer(status=401, payload={"error": {"message": message}})
+
+    with pytest.raises(cloudinary.exceptions.AuthorizationRequired) as refused:
+        storage.save("uploads/lost.txt", ContentFile(b"lost"))
+
+    assert storage.diagnose(refused.value).startswith(cause)
+
+
 def test_names_from_elsewhere_are_refused(http):
     with pytest.raises(ValueError, match="not a name this storage gave out"):
         make_storage(http).url("uploads/2026/05/report.pdf")

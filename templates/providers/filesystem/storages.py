@@ -7,9 +7,10 @@ from django.core.files.storage import FileSystemStorage
 from uploads.storage import UniqueNames
 
 # Errors that no retry can mend: the directory is missing, read-only, not ours or full.
-CONFIGURATION_ERRNOS = {
-    errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.ENOSPC, errno.EDQUOT
-}  # fmt: skip
+MISSING_ERRNOS = {errno.ENOENT, errno.ENOTDIR}
+READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+CONFIGURATION_ERRNOS = MISSING_ERRNOS | READ_ONLY_ERRNOS | FULL_ERRNOS
 
 
 class MediaStorage(UniqueNames, FileSystemStorage):
@@ -19,8 +20,26 @@ class MediaStorage(UniqueNames, FileSystemStorage):
     replace a file. uploads/local_media.py serves them.
     """
 
+    # What manage.py storage_check suggests when a media URL does not answer as it should.
+    url_fixes = {
+        "URL not served": (
+            "serve MEDIA_ROOT under MEDIA_URL: SERVE_MEDIA=True, or a web server in front"
+        ),
+    }
+
     def configuration_problem(self, error):
         """What is wrong with the set-up when no retry can mend this error, else None."""
         if isinstance(error, OSError) and error.errno in CONFIGURATION_ERRNOS:
             return f"{error.strerror} ({error.filename or self.location})"
         return None
+
+    def diagnose(self, error):
+        """The cause of a failed storage call, in one line (manage.py storage_check)."""
+        problem = self.configuration_problem(error)
+        if problem is None:
+            return None
+        if error.errno in MISSING_ERRNOS:
+            return f"media directory missing: {problem}: MEDIA_ROOT must be a directory"
+        if error.errno in READ_ONLY_ERRNOS:
+            return f"media directory not writable: {problem}: give this user write access"
+        return f"disk full: {problem}"

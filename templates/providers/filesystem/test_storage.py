@@ -1,13 +1,14 @@
 """Media on local disk: served from MEDIA_ROOT on request, refused on Heroku."""
 
 import importlib
+import io
 
 import pytest
 from django.core.checks import Error
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.core.management.base import SystemCheckError
+from django.core.management.base import CommandError, SystemCheckError
 from django.urls import clear_url_caches
 
 import config.urls
@@ -77,3 +78,33 @@ def test_remote_media_on_heroku_pass_the_checks(monkeypatch, settings):
     }
 
     assert media_survives_restarts(None) == []
+
+
+def test_storage_check_fetches_media_through_the_site(live_server, serve_media):
+    out = io.StringIO()
+
+    call_command("storage_check", "--base-url", live_server.url, stdout=out)
+
+    fetch = [line for line in out.getvalue().splitlines() if line.startswith("fetch ")]
+    assert fetch and fetch[0].split()[1] == "ok", out.getvalue()
+    assert "200" in fetch[0]
+
+
+def test_storage_check_names_a_media_root_that_is_not_a_directory(settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the media directory should be")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": blocker / "media"}},
+    }
+
+    with pytest.raises(CommandError, match=r"^media directory missing: Not a directory"):
+        call_command("storage_check", stdout=io.StringIO())
+
+
+def test_storage_check_without_the_site_address_skips_the_fetch():
+    out = io.StringIO()
+
+    call_command("storage_check", stdout=out)
+
+    assert "pass --base-url" in out.getvalue()

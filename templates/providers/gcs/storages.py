@@ -6,9 +6,17 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.storage import FileSystemStorage
 {%- endif %}
-from google.api_core.exceptions import GoogleAPICallError
-from google.auth.exceptions import DefaultCredentialsError, RefreshError
+from google.api_core.exceptions import (
+    Forbidden,
+    GoogleAPICallError,
+    NotFound,
+    RetryError,
+    Unauthorized,
+)
+from google.auth.exceptions import DefaultCredentialsError, RefreshError, TransportError
 from google.cloud.storage.retry import DEFAULT_RETRY
+from requests.exceptions import ConnectionError as EndpointUnreachable
+from requests.exceptions import Timeout
 from storages.backends.gcloud import GoogleCloudStorage
 from storages.utils import clean_name
 
@@ -23,6 +31,20 @@ RETRY = DEFAULT_RETRY.with_timeout(20)
 class MediaStorage(UniqueNames, GoogleCloudStorage):
     """django-storages' GoogleCloudStorage with this project's rules for media
     (uploads/storage.py), and create-only writes with bounded waits."""
+
+    # What manage.py storage_check suggests when a media URL does not answer as it should.
+{%- if cookiecutter.media_access == "public" %}
+    url_fixes = {
+        "public read blocked": 'grant allUsers the "Storage Object Viewer" role on the bucket',
+    }
+{%- else %}
+    url_fixes = {
+        "private media leak": (
+            "keep the bucket private: remove allUsers and allAuthenticatedUsers from its "
+            "permissions"
+        ),
+    }
+{%- endif %}
 
     def get_object_parameters(self, name):
         return {
@@ -55,6 +77,32 @@ class MediaStorage(UniqueNames, GoogleCloudStorage):
         if isinstance(error, GoogleAPICallError) and error.code in CONFIGURATION_STATUSES:
             return f"{error.code}: {error.message}"
         return None
+
+    def diagnose(self, error):
+        """The cause of a failed call to the bucket, in one line (manage.py storage_check)."""
+        if isinstance(error, RetryError) and error.cause is not None:
+            error = error.cause  # retried until the deadline: the last attempt's error
+        if isinstance(error, (EndpointUnreachable, Timeout, TransportError)):
+            # requests wraps urllib3's error, whose reason is the connection's own.
+            reason = getattr(error.args[0], "reason", None) if error.args else None
+            return f"unreachable: {self.client.api_endpoint}: {reason or error}"
+        if isinstance(error, DefaultCredentialsError):
+            return f"credentials missing: {error}"
+        if isinstance(error, (RefreshError, Unauthorized)):
+            return f"credentials refused: {error}"
+        bucket = f"bucket {self.bucket_name} at {self.client.api_endpoint}"
+        if isinstance(error, NotFound):
+            return f"bucket missing: there is no {bucket} (GS_BUCKET_NAME)"
+        if isinstance(error, Forbidden):
+            reason = error.errors[0].get("message") if error.errors else error.message
+            return f"access denied: the credentials may not use {bucket}: {reason}"
+        return self.configuration_problem(error)
+{%- if cookiecutter.media_access == "private" %}
+
+    def unsigned_url(self, url):
+        """The URL without its signature, the query string (manage.py storage_check)."""
+        return url.partition("?")[0]
+{%- endif %}
 {%- if cookiecutter.static_storage == "bucket" %}
 
 

@@ -4,7 +4,13 @@
 from urllib.parse import quote
 
 {% endif -%}
-from botocore.exceptions import ClientError, NoCredentialsError, ParamValidationError
+from botocore.exceptions import (
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    ParamValidationError,
+)
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 {%- if cookiecutter.static_storage == "bucket" %}
 from collectfasta.strategies.boto3 import Boto3ManifestMemoryStrategy
 from django.conf import settings
@@ -15,6 +21,21 @@ from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %
 from storages.utils import clean_name
 
 from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
+
+# Error codes with which the service refuses the credentials themselves.
+CREDENTIALS_REFUSED = {
+    "InvalidAccessKeyId": "the service knows no such access key (AWS_ACCESS_KEY_ID)",
+    "SignatureDoesNotMatch": (
+        "the secret key does not match the access key (AWS_SECRET_ACCESS_KEY)"
+    ),
+    "InvalidToken": "the session token is invalid",
+    "ExpiredToken": "the session token has expired",
+    "RequestTimeTooSkewed": "this machine's clock is too far from the service's",
+}
+# Error codes that say the bucket is in another region than AWS_S3_REGION_NAME.
+WRONG_REGION = {
+    "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"
+}  # fmt: skip
 
 
 {% if cookiecutter.media_access == "public" -%}
@@ -53,6 +74,22 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
     service does), so no upload can replace another on any of them.
     """
 
+    # What manage.py storage_check suggests when a media URL does not answer as it should.
+{%- if cookiecutter.media_access == "public" %}
+    url_fixes = {
+        "public read blocked": (
+            "let anyone read media/ in the bucket policy (s3:GetObject on BUCKET/media/*), "
+            "or through the CDN's origin access policy"
+        ),
+    }
+{%- else %}
+    url_fixes = {
+        "private media leak": (
+            "keep the bucket private: remove public read of media/ from its policy and ACLs"
+        ),
+    }
+{%- endif %}
+
     def get_object_parameters(self, name):
         return {
             **super().get_object_parameters(name),
@@ -86,6 +123,34 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
                 detail = error.response.get("Error", {})
                 return f"{detail.get('Code', status)}: {detail.get('Message', error)}"
         return None
+
+    def diagnose(self, error):
+        """The cause of a failed call to the bucket, in one line (manage.py storage_check)."""
+        endpoint = self.connection.meta.client.meta.endpoint_url
+        if isinstance(error, (EndpointUnreachable, HTTPClientError)):
+            return f"unreachable: {endpoint}: {error}"
+        if isinstance(error, NoCredentialsError):
+            return f"credentials missing: {error} (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"
+        code = error.response["Error"].get("Code") if isinstance(error, ClientError) else None
+        bucket = f"bucket {self.bucket_name} at {endpoint}"
+        if code == "NoSuchBucket":
+            return f"bucket missing: there is no {bucket} (AWS_STORAGE_BUCKET_NAME)"
+        if code in CREDENTIALS_REFUSED:
+            return f"credentials refused ({code}): {CREDENTIALS_REFUSED[code]}"
+        if code == "AccessDenied":
+            return (
+                f"access denied: the credentials may not use {bucket} "
+                "(the key's permissions or the bucket policy)"
+            )
+        if code in WRONG_REGION:
+            return f"wrong region ({code}): {bucket} is not in AWS_S3_REGION_NAME"
+        return self.configuration_problem(error)
+{%- if cookiecutter.media_access == "private" %}
+
+    def unsigned_url(self, url):
+        """The URL without its signature, the query string (manage.py storage_check)."""
+        return url.partition("?")[0]
+{%- endif %}
 {%- if cookiecutter.static_storage == "bucket" %}
 
 
