@@ -2,6 +2,7 @@ import pytest
 
 from tests.helpers import Project, bake, project_venv
 from tests.providers import ServerPool, deploy, variant
+from tests.servers import Postgres
 from tests.site import Site
 
 
@@ -26,6 +27,22 @@ def server_pool(tmp_path_factory):
     pool = ServerPool(tmp_path_factory.mktemp("servers"))
     yield pool
     pool.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """This test worker's PostgreSQL server, started on first use."""
+    with Postgres(tmp_path_factory.mktemp("postgres")) as server:
+        yield server
+
+
+@pytest.fixture
+def databases(postgres):
+    """This test's PostgreSQL databases: databases.new() gives a DATABASE_URL; they are
+    dropped when the test ends (after its site has stopped)."""
+    made = postgres.databases()
+    yield made
+    made.drop()
 
 
 @pytest.fixture
