@@ -54,8 +54,8 @@ def adapter(request, server_pool):
 
 
 @pytest.fixture
-def site(projects, adapter, tmp_path):
+def site(projects, adapter, databases, tmp_path):
     """The adapter's project deployed and served by gunicorn, 2 workers x 10 threads."""
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
     with Site(project, env, workers=2, threads=10, log_path=tmp_path / "gunicorn.log") as site:
         yield site
