@@ -4,6 +4,7 @@ import pytest
 
 from tests.helpers import SCREENSHOTS, Project, bake, project_venv
 from tests.providers import ServerPool, deploy, variant
+from tests.servers import Postgres
 from tests.site import Site
 
 # When this test run began (conftest is imported as the run starts).
@@ -33,6 +34,22 @@ def server_pool(tmp_path_factory):
     pool.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """This test worker's PostgreSQL server, started on first use."""
+    with Postgres(tmp_path_factory.mktemp("postgres")) as server:
+        yield server
+
+
+@pytest.fixture
+def databases(postgres):
+    """This test's PostgreSQL databases: databases.new() gives a DATABASE_URL; they are
+    dropped when the test ends (after its site has stopped)."""
+    made = postgres.databases()
+    yield made
+    made.drop()
+
+
 @pytest.fixture
 def adapter(request, server_pool):
     """The variant named by the test's parameter (tests/providers.py), on the worker's
@@ -42,9 +59,9 @@ def adapter(request, server_pool):
 
 
 @pytest.fixture
-def site(projects, adapter, tmp_path):
+def site(projects, adapter, databases, tmp_path):
     """The adapter's project deployed and served by gunicorn, 2 workers x 10 threads."""
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
     with Site(project, env, workers=2, threads=10, log_path=tmp_path / "gunicorn.log") as site:
         yield site
 

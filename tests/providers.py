@@ -7,7 +7,7 @@ it, how to list what the project stored, where its URLs lead, how to break it.
 
     adapter = variant("s3-compatible-private-bucket")
     with adapter.start(tmp_path / "server"):       # a server of its own (kill, freeze)
-        project, env = deploy(projects, adapter, tmp_path)
+        project, env = deploy(projects, adapter, databases)
     adapter.attach(pool)                            # or the worker's shared server
 
 Capabilities. What a check needs is declared by each adapter, one attribute per
@@ -41,11 +41,9 @@ import base64
 import re
 import secrets
 import shutil
-import sqlite3
 import tempfile
 import urllib.parse
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -307,13 +305,11 @@ class Adapter:
 
     # The project's side ----------------------------------------------------------------
 
-    def env(self, project, tmp_path):
+    def env(self, project):
         """The project's production environment, with the storage pointed at the server."""
         return {
             "ENV_FILE": str(project.root / ".env.example"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            # SQLite waits for a lock instead of failing at once (see deploy for WAL).
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}?timeout=30",
             "SECURE_SSL_REDIRECT": "False",
             "SECURE_HSTS_SECONDS": "0",
             **self.storage_env(),
@@ -795,25 +791,22 @@ class ServerPool:
             server.stop()
 
 
-def deploy(projects, adapter, tmp_path, static_files=True):
+def deploy(projects, adapter, databases, static_files=True):
     """Bake and install the adapter's project, give it a database, create its buckets,
     collect static files; (project, env).
 
-    The database is a copy of one migrated once per project, with a superuser
-    "admin" (site.PASSWORD). The rest as a deployment would: `ensure_storage`
-    and, for static files on the bucket, collectstatic to the server (once per
-    server: the files stay); static files for whitenoise are collected once
-    into the project's STATIC_ROOT (the build). static_files=False leaves the
-    bucket without them where the local manifest already exists: pages only
-    need the manifest (for a server that a test breaks).
+    The database is a new PostgreSQL database (databases: the test's, see
+    tests/servers.py), a copy of one migrated once per project and server, with a
+    superuser "admin" (site.PASSWORD). The rest as a deployment would:
+    `ensure_storage` and, for static files on the bucket, collectstatic to the
+    server (once per server: the files stay); static files for whitenoise are
+    collected once into the project's STATIC_ROOT (the build). static_files=False
+    leaves the bucket without them where the local manifest already exists: pages
+    only need the manifest (for a server that a test breaks).
     """
     project = projects(**adapter.answers)
-    env = adapter.env(project, tmp_path)
-    shutil.copyfile(migrated_database(project, env), tmp_path / "db.sqlite3")
-    # WAL: readers never wait for a writer, so many threads in several gunicorn
-    # workers share the SQLite file without "database is locked" (a test-only database).
-    with closing(sqlite3.connect(tmp_path / "db.sqlite3")) as database:
-        database.execute("PRAGMA journal_mode=WAL")
+    env = adapter.env(project)
+    env["DATABASE_URL"] = databases.new(template=migrated_database(project, env, databases.server))
     if adapter.id not in adapter.server.prepared:
         if adapter.provisions:
             result = project.manage("ensure_storage", env=env)
@@ -829,17 +822,16 @@ def deploy(projects, adapter, tmp_path, static_files=True):
     return project, env
 
 
-def migrated_database(project, env):
-    """The project's database, migrated and with its superuser: made once, then copied."""
-    database = project.root.parent / "migrated.sqlite3"
-    with FileLock(f"{database}.lock"):
-        if not database.exists():
-            building = database.with_suffix(".building")
-            env = {**env, "DATABASE_URL": f"sqlite:///{building}"}
-            project.migrate(env)
-            create_superuser(project, env)
-            building.rename(database)
-    return database
+def migrated_database(project, env, postgres):
+    """The name of the project's database on this server, migrated and with its
+    superuser: made once, then copied (CREATE DATABASE ... TEMPLATE)."""
+    if project.root not in postgres.templates:
+        name = postgres.create_database()
+        env = {**env, "DATABASE_URL": postgres.url(name)}
+        project.migrate(env)
+        create_superuser(project, env)
+        postgres.templates[project.root] = name
+    return postgres.templates[project.root]
 
 
 def collect_static(project, env):

@@ -15,15 +15,15 @@ import html
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import tempfile
 import threading
 import time
-from contextlib import closing, suppress
+from contextlib import suppress
 from html.parser import HTMLParser
 from pathlib import Path
 
+import psycopg
 import requests
 
 from tests.helpers import clean_env, free_port, wait_for_http
@@ -136,9 +136,8 @@ def create_superuser(project, env, username="admin", password=PASSWORD):
 
 def rows(env):
     """Every Upload row, by pk: [{pk, title, file, image}] (image None when empty),
-    read straight from the SQLite database that env's DATABASE_URL names."""
-    path = env["DATABASE_URL"].removeprefix("sqlite:///").partition("?")[0]
-    with closing(sqlite3.connect(path, timeout=30)) as database:
+    read straight from the PostgreSQL database that env's DATABASE_URL names."""
+    with psycopg.connect(env["DATABASE_URL"], connect_timeout=30) as database:
         found = database.execute(
             "SELECT id, title, file, image FROM uploads_upload ORDER BY id"
         ).fetchall()

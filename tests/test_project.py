@@ -48,12 +48,29 @@ def production_env(project, **extra):
     return {"ENV_FILE": str(project.root / ".env.example"), **extra}
 
 
-def test_its_own_test_suite_passes(project):
-    result = project.run("pytest", "-q", "-p", "no:cacheprovider")
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_its_own_test_suite_passes(project, database, request):
+    # SQLite in memory is what the test settings choose without DATABASE_URL;
+    # PostgreSQL is what compose and Heroku give the project.
+    env, options = {}, []
+    if database == "postgresql":
+        databases = request.getfixturevalue("databases")
+        env["DATABASE_URL"] = databases.new()
+        # pytest-django then keeps its test database: proof that the tests ran there.
+        options.append("--reuse-db")
+        # tests/test_settings.py imports the settings in subprocesses whose environment
+        # it builds itself, without DATABASE_URL: a second run would repeat the first
+        # (and it is most of the suite's time).
+        options.append("--ignore=tests/test_settings.py")
+
+    result = project.run("pytest", "-q", "-p", "no:cacheprovider", *options, env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"\d+ passed", result.stdout)
     assert "skipped" not in result.stdout
+    if database == "postgresql":
+        name = env["DATABASE_URL"].rpartition("/")[2]
+        assert "uploads_upload" in databases.server.tables(f"test_{name}")
 
 
 def test_migrations_match_the_models(project):
@@ -153,7 +170,7 @@ def test_compose_refuses_a_broken_file(projects, tmp_path):
 
 
 @pytest.mark.parametrize("provider", choices("storage_provider"))
-def test_procfile_web_process_serves_the_site(projects, server_pool, provider, tmp_path):
+def test_procfile_web_process_serves_the_site(projects, server_pool, provider, databases, tmp_path):
     project = projects(storage_provider=provider, use_heroku=True, use_docker=False)
     # The release checks the storage: the provider's real server stands in for the cloud.
     storage = adapter_for(provider).attach(server_pool)
@@ -161,13 +178,14 @@ def test_procfile_web_process_serves_the_site(projects, server_pool, provider, t
         result = project.manage("ensure_storage", env=storage.env(project, tmp_path))
         assert result.returncode == 0, result.stdout + result.stderr
     port = free_port()
-    database = tmp_path / "db.sqlite3"
+    database_url = databases.new()
     env_file = tmp_path / "heroku.env"
     env_file.write_text(
         "DEBUG=False\n"
         "SECRET_KEY=procfile-test-secret-key-0123456789-0123456789-0123456789\n"
         "ALLOWED_HOSTS=127.0.0.1\n"
-        f"DATABASE_URL=sqlite:///{database}\n"
+        # PostgreSQL, as Heroku's add-on gives it.
+        f"DATABASE_URL={database_url}\n"
         # The other variables come from .env.example.
         f"ENV_FILE={project.root / '.env.example'}\n"
         # Quoted: honcho drops a variable set to nothing (AWS_S3_CUSTOM_DOMAIN=).
@@ -195,6 +213,7 @@ def test_procfile_web_process_serves_the_site(projects, server_pool, provider, t
     assert "Applying uploads.0001_initial... OK" in result.stdout, result.stdout
     checked = "Storage 'default' works" in result.stdout
     assert checked is (storage.family != "filesystem"), result.stdout
+    assert "uploads_upload" in databases.server.tables(database_url.rpartition("/")[2])
     # The output goes to a file: a pipe nobody reads while the server runs could fill up.
     log_path = tmp_path / "honcho.log"
     log = log_path.open("w")

@@ -257,8 +257,8 @@ print(json.dumps({"name": name, "sha256": digest, "size": storage.size(name)}))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("adapter", [PUBLIC, PRIVATE], indirect=True)
-def test_the_storage_opens_what_it_stored(projects, adapter, tmp_path):
-    project, env = deploy(projects, adapter, tmp_path)
+def test_the_storage_opens_what_it_stored(projects, adapter, databases):
+    project, env = deploy(projects, adapter, databases)
 
     opened = project.shell(OPEN_THROUGH_STORAGE, env)
 

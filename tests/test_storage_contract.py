@@ -96,8 +96,8 @@ with ThreadPoolExecutor(max_workers=20) as pool:
 
 
 @pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
-def test_parallel_saves_through_the_storage_never_collide(projects, adapter, tmp_path):
-    project, env = deploy(projects, adapter, tmp_path)
+def test_parallel_saves_through_the_storage_never_collide(projects, adapter, databases):
+    project, env = deploy(projects, adapter, databases)
 
     names = project.shell(SAVE_FROM_THREADS, env)
 
@@ -162,7 +162,7 @@ FAULTS = [
 
 @pytest.mark.parametrize(("main", "fault"), FAULTS)
 def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
-    projects, server_pool, tmp_path, main, fault
+    projects, server_pool, databases, tmp_path, main, fault
 ):
     adapter = variant(main)
     if fault == "misconfigured":
@@ -171,7 +171,7 @@ def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
         adapter.start(tmp_path / "server")
     with adapter:
         # The bucket's static files are not needed: pages only read the local manifest.
-        project, env = deploy(projects, adapter, tmp_path, static_files=False)
+        project, env = deploy(projects, adapter, databases, static_files=False)
         if fault == "misconfigured":
             env = adapter.misconfigured(env, tmp_path)
         with Site(project, env, workers=2, threads=4, log_path=tmp_path / "gunicorn.log") as site:
@@ -272,10 +272,10 @@ print(json.dumps([storage.url(name), signed_earlier(storage, name)]))
 
 
 @pytest.mark.parametrize("adapter", cases("expiring_urls"), indirect=True)
-def test_signed_urls_expire(projects, adapter, tmp_path):
+def test_signed_urls_expire(projects, adapter, databases):
     """The project signs one URL now and one as if two hours earlier: no test waits."""
     expiry = adapter.require("expiring_urls")
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
 
     fresh, stale = project.shell(expiry.sign_earlier + SIGN_NOW_AND_EARLIER, env)
 
@@ -295,10 +295,10 @@ print(json.dumps(staticfiles_storage.url("admin/css/base.css")))
 
 @pytest.mark.parametrize("adapter", cases("static_on_bucket"), indirect=True)
 def test_static_files_are_served_hashed_from_the_bucket_and_cached_for_good(
-    projects, adapter, tmp_path
+    projects, adapter, databases
 ):
     adapter.require("static_on_bucket")
-    project, env = deploy(projects, adapter, tmp_path)  # collectstatic, as a release does
+    project, env = deploy(projects, adapter, databases)  # collectstatic, as a release does
 
     url = project.shell(STATIC_URL, env)
 
@@ -315,9 +315,9 @@ def test_static_files_are_served_hashed_from_the_bucket_and_cached_for_good(
 
 
 @pytest.mark.parametrize("adapter", cases("incremental_static"), indirect=True)
-def test_a_collectstatic_rerun_uploads_nothing(projects, adapter, tmp_path):
+def test_a_collectstatic_rerun_uploads_nothing(projects, adapter, databases):
     adapter.require("incremental_static")
-    project, env = deploy(projects, adapter, tmp_path)  # collectstatic, as a release does
+    project, env = deploy(projects, adapter, databases)  # collectstatic, as a release does
     written = adapter.static_objects()
 
     rerun = collect_static(project, env)
@@ -328,9 +328,11 @@ def test_a_collectstatic_rerun_uploads_nothing(projects, adapter, tmp_path):
 
 
 @pytest.mark.parametrize("adapter", cases("wrong_credentials"), indirect=True)
-def test_wrong_credentials_are_a_form_error_that_saves_nothing(projects, adapter, tmp_path):
+def test_wrong_credentials_are_a_form_error_that_saves_nothing(
+    projects, adapter, databases, tmp_path
+):
     wrong = adapter.require("wrong_credentials")
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
 
     log_path = tmp_path / "gunicorn.log"
     with Site(project, wrong(env), workers=1, threads=2, log_path=log_path) as site:
@@ -348,9 +350,9 @@ def test_wrong_credentials_are_a_form_error_that_saves_nothing(projects, adapter
 
 
 @pytest.mark.parametrize("adapter", cases("live_tests"), indirect=True)
-def test_the_projects_own_live_tests_pass(projects, adapter, tmp_path):
+def test_the_projects_own_live_tests_pass(projects, adapter, databases):
     live = adapter.require("live_tests")
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
 
     result = project.run(
         "pytest", "-q", "-p", "no:cacheprovider", "-m", "live", env={**env, **live.env}
