@@ -290,18 +290,19 @@ class Azurite(Server):
 
 
 class LoopbackCloudinary(Server):
-    """tests/servers_cloudinary.py in a process of its own, with its test-only endpoints."""
+    """tests/servers_cloudinary.py in a process of its own, with its test-only endpoints,
+    on 127.0.0.1 unless given another of this machine's addresses (host)."""
 
-    def __init__(self, workdir, cloud, key, secret):
+    def __init__(self, workdir, cloud, key, secret, host="127.0.0.1"):
         workdir.mkdir(parents=True, exist_ok=True)
         self.cloud, self.key, self.secret = cloud, key, secret
-        port = free_port()
+        port = free_port(host)
         # "--secret=...": a secret may begin with "-", which argparse would take for an option.
         command = [
-            sys.executable, "-m", "tests.servers_cloudinary", f"--port={port}",
+            sys.executable, "-m", "tests.servers_cloudinary", f"--host={host}", f"--port={port}",
             f"--cloud={cloud}", f"--key={key}", f"--secret={secret}",
         ]  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
+        url = f"http://{host}:{port}"
         super().__init__(command, url, f"{url}/_test/assets", workdir, os.environ, TEMPLATE_DIR)
 
     def state(self, what):

@@ -25,7 +25,7 @@ SDK, so a request the SDK signs wrongly fails.
 
 Run in a process of its own (so that tests can SIGKILL or SIGSTOP it):
 
-    python -m tests.servers_cloudinary --port=P --cloud=C --key=K --secret=S
+    python -m tests.servers_cloudinary [--host=H] --port=P --cloud=C --key=K --secret=S
 
 started from the template's root ("--secret=S": a secret may begin with "-").
 That server also answers test-only endpoints that Cloudinary does not have:
@@ -340,15 +340,15 @@ def handler_for(state, test_endpoints=False):
 
 
 class CloudinaryServer:
-    """Runs FakeCloudinary on 127.0.0.1 in a thread: start(), then stop()."""
+    """Runs FakeCloudinary in a thread (on 127.0.0.1 unless told): start(), then stop()."""
 
-    def __init__(self, port=0, test_endpoints=False, **account):
+    def __init__(self, port=0, test_endpoints=False, host="127.0.0.1", **account):
         self.state = FakeCloudinary(**account)
         handler = handler_for(self.state, test_endpoints)
-        self.httpd = Server(("127.0.0.1", port), handler)
+        self.httpd = Server((host, port), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.state.base_url = f"http://127.0.0.1:{self.port}"
+        self.state.base_url = f"http://{host}:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def start(self):
@@ -364,6 +364,7 @@ class CloudinaryServer:
 def main(argv=None):
     """Serve until killed, with the test-only /_test/assets endpoint."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--cloud", required=True)
     parser.add_argument("--key", required=True)
@@ -372,6 +373,7 @@ def main(argv=None):
     server = CloudinaryServer(
         port=args.port,
         test_endpoints=True,
+        host=args.host,
         cloud_name=args.cloud,
         api_key=args.key,
         api_secret=args.secret,

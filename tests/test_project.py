@@ -11,6 +11,7 @@ import pytest
 
 from tests.helpers import (
     COMPOSE,
+    CONTEXT,
     choices,
     clean_env,
     combination_id,
@@ -24,10 +25,15 @@ from tests.providers import adapter_for
 pytestmark = pytest.mark.slow
 
 COMBINATIONS = combinations()
-# provider -> (compose service, image, published port, data volume)
+# provider -> (compose service, image pinned in the registry, published port, data volume)
 EMULATORS = {
-    "gcs": ("gcs", "fsouza/fake-gcs-server", "4443", "gcs_data"),
-    "azure": ("azurite", "mcr.microsoft.com/azure-storage/azurite", "10000", "azurite_data"),
+    "gcs": ("gcs", CONTEXT["_families"]["gcs"]["emulator"]["image"], "4443", "gcs_data"),
+    "azure": (
+        "azurite",
+        CONTEXT["_families"]["azure"]["emulator"]["image"],
+        "10000",
+        "azurite_data",
+    ),
 }
 HONCHO = Path(sys.executable).parent / "honcho"
 
@@ -139,13 +145,16 @@ def test_compose_file_is_valid_for_docker_compose(projects, provider):
         assert "ports" not in web and "volumes" not in web
         assert {p["published"] for p in services[emulator]["ports"]} == {"8000", port}
         assert data in config["volumes"]
-        assert web["depends_on"][emulator]
+        # The web service starts once the emulator answers (ensure_storage needs it).
+        assert web["depends_on"][emulator]["condition"] == "service_healthy"
+        assert "healthcheck" in services[emulator]
         assert web["command"][-1].startswith("python manage.py ensure_storage")
     elif provider == "cloudinary":
         assert "volumes" not in web and "media" not in config["volumes"]
         assert web["environment"]["CLOUDINARY_URL"] == PROVIDER_ENV[provider]["CLOUDINARY_URL"]
     else:
         s3 = config["services"]["s3"]
+        assert s3["image"] == CONTEXT["_families"]["s3"]["emulator"]["image"]
         assert "s3.localhost" in s3["networks"]["default"]["aliases"]
         assert web["depends_on"]["s3"]["condition"] == "service_healthy"
         assert web["environment"]["AWS_S3_ENDPOINT_URL"] == "http://s3.localhost:8333"
