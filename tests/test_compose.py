@@ -10,7 +10,8 @@ same session, row and bytes are still there. Everything is reached from this mac
 through the published ports, as a browser would.
 
 The stacks publish fixed ports (8000, 8333, 4443, 10000), so these tests run one at a
-time, on one test worker (their xdist_group). Each step's duration goes to the log.
+time, on one test worker (their xdist_group), and each holds a lock that other test
+runs on the machine wait for. Each step's duration goes to the log.
 """
 
 import fcntl
@@ -21,11 +22,14 @@ import secrets
 import socket
 import struct
 import subprocess
+import tempfile
 import time
 import urllib.parse
 import uuid
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from tests.helpers import CONTEXT, bake, clean_env, http_get
 from tests.servers import LoopbackCloudinary
@@ -151,6 +155,16 @@ def cloudinary(tmp_path):
     server.stop()
 
 
+@pytest.fixture
+def published_ports():
+    """The machine's ports that the stacks publish, for this test alone: another test
+    run on the machine (another checkout, the same engine) waits for them."""
+    started = time.monotonic()
+    with FileLock(Path(tempfile.gettempdir()) / "compose-stack-ports.lock", timeout=1800):
+        print(f"waited for the published ports: {time.monotonic() - started:.1f} s", flush=True)
+        yield
+
+
 class Clock:
     """Prints how long each step took."""
 
@@ -168,7 +182,7 @@ class Clock:
 
 
 @pytest.mark.parametrize("answers", STACKS)
-def test_compose_stack_serves_uploads_and_keeps_them(cookies, request, answers):
+def test_compose_stack_serves_uploads_and_keeps_them(cookies, request, published_ports, answers):
     family = CONTEXT["_providers"][answers["storage_provider"]]["family"]
     clock = Clock()
     env = clean_env()
