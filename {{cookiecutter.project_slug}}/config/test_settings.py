@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, with test-only values.
 
-The tests never read .env and need no server, so they behave the same on every machine.
+The tests never read .env and need no server, so they behave the same on every machine:
+the database is SQLite in memory unless DATABASE_URL names another (PostgreSQL, as
+deployed; pytest-django creates and drops a `test_<name>` database beside it).
 """
 
 import os
