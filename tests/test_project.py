@@ -184,7 +184,7 @@ def test_procfile_web_process_serves_the_site(projects, server_pool, provider, d
     # The release checks the storage: the provider's real server stands in for the cloud.
     storage = adapter_for(provider).attach(server_pool)
     if storage.provisions:
-        result = project.manage("ensure_storage", env=storage.env(project, tmp_path))
+        result = project.manage("ensure_storage", env=storage.env(project))
         assert result.returncode == 0, result.stdout + result.stderr
     port = free_port()
     database_url = databases.new()

@@ -60,8 +60,8 @@ def assert_failed(run, step, cause):
 
 
 @pytest.mark.parametrize("adapter", [case(adapter.id) for adapter in VARIANTS], indirect=True)
-def test_it_passes_on_every_server_and_deletes_its_probe(projects, adapter, tmp_path):
-    project, env = deploy(projects, adapter, tmp_path)
+def test_it_passes_on_every_server_and_deletes_its_probe(projects, adapter, databases, tmp_path):
+    project, env = deploy(projects, adapter, databases)
 
     run = storage_check(project, env)
 
@@ -93,8 +93,10 @@ def test_local_media_are_fetched_through_the_running_site(site, adapter):
 
 
 @pytest.mark.parametrize("adapter", [case("filesystem-public-whitenoise")], indirect=True)
-def test_local_media_that_the_site_does_not_serve_are_not_served(projects, adapter, tmp_path):
-    project, env = deploy(projects, adapter, tmp_path)
+def test_local_media_that_the_site_does_not_serve_are_not_served(
+    projects, adapter, databases, tmp_path
+):
+    project, env = deploy(projects, adapter, databases)
     env = {**env, "SERVE_MEDIA": "False"}
     with Site(project, env, workers=1, threads=2, log_path=tmp_path / "gunicorn.log") as site:
         run = storage_check(project, env, "--base-url", site.url())
@@ -105,8 +107,10 @@ def test_local_media_that_the_site_does_not_serve_are_not_served(projects, adapt
 
 
 @pytest.mark.parametrize("adapter", [case("filesystem-public-whitenoise")], indirect=True)
-def test_a_site_address_where_nothing_answers_is_unreachable(projects, adapter, tmp_path):
-    project, env = deploy(projects, adapter, tmp_path)
+def test_a_site_address_where_nothing_answers_is_unreachable(
+    projects, adapter, databases, tmp_path
+):
+    project, env = deploy(projects, adapter, databases)
 
     run = storage_check(project, env, "--base-url", f"http://127.0.0.1:{free_port()}")
 
@@ -116,9 +120,9 @@ def test_a_site_address_where_nothing_answers_is_unreachable(projects, adapter, 
 
 
 @pytest.mark.parametrize("adapter", cases("unreachable"), indirect=True)
-def test_a_closed_port_is_unreachable(projects, adapter, tmp_path):
+def test_a_closed_port_is_unreachable(projects, adapter, databases, tmp_path):
     unreachable = adapter.require("unreachable")
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
     port = free_port()  # nothing listens there
 
     run = storage_check(project, unreachable(env, port))
@@ -128,9 +132,9 @@ def test_a_closed_port_is_unreachable(projects, adapter, tmp_path):
 
 
 @pytest.mark.parametrize("adapter", cases("wrong_credentials"), indirect=True)
-def test_a_wrong_secret_is_credentials_refused(projects, adapter, tmp_path):
+def test_a_wrong_secret_is_credentials_refused(projects, adapter, databases, tmp_path):
     wrong = adapter.require("wrong_credentials")
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
 
     run = storage_check(project, wrong(env))
 
@@ -139,9 +143,9 @@ def test_a_wrong_secret_is_credentials_refused(projects, adapter, tmp_path):
 
 
 @pytest.mark.parametrize("adapter", cases("missing_bucket"), indirect=True)
-def test_a_missing_bucket_is_named(projects, adapter, tmp_path):
+def test_a_missing_bucket_is_named(projects, adapter, databases, tmp_path):
     missing = adapter.require("missing_bucket")
-    project, env = deploy(projects, adapter, tmp_path)
+    project, env = deploy(projects, adapter, databases)
 
     run = storage_check(project, missing(env, tmp_path))
 
@@ -151,12 +155,12 @@ def test_a_missing_bucket_is_named(projects, adapter, tmp_path):
 
 @pytest.mark.parametrize("adapter", cases("public_read_blocked"), indirect=True)
 def test_public_media_that_anonymous_readers_cannot_read_are_public_read_blocked(
-    projects, adapter, tmp_path
+    projects, adapter, databases, tmp_path
 ):
     closed = adapter.require("public_read_blocked")()
-    project, _ = deploy(projects, adapter, tmp_path)
+    project, _ = deploy(projects, adapter, databases)
 
-    run = storage_check(project, closed.env(project, tmp_path))
+    run = storage_check(project, closed.env(project))
 
     assert_failed(run, "fetch", r"public read blocked: .*/closed-media/.* answered 40[13]")
     assert [run.states[step] for step in ("write", "read", "url")] == ["ok"] * 3, run
