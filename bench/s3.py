@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -71,15 +72,15 @@ def project_env(root, server, db):
         ALLOWED_HOSTS="127.0.0.1,testserver",
         DATABASE_URL=f"sqlite:///{db}",
         SECURE_SSL_REDIRECT="False",
-        AWS_STORAGE_BUCKET_NAME=server.public_bucket,
-        AWS_STATIC_BUCKET_NAME=server.public_bucket,
-        AWS_S3_ENDPOINT_URL=server.endpoint,
-        AWS_S3_REGION_NAME="us-east-1",
-        AWS_S3_ADDRESSING_STYLE="path",
-        AWS_ACCESS_KEY_ID=server.access_key,
-        AWS_SECRET_ACCESS_KEY=server.secret_key,
-        AWS_S3_CUSTOM_DOMAIN="",
+        MEDIA_STORAGE_URL=storage_url(server),
     )
+
+
+def storage_url(server, *options):
+    """The project's storage URL of the server's public bucket (options: more query)."""
+    key, secret = quote(server.access_key, safe=""), quote(server.secret_key, safe="")
+    query = "&".join([f"endpoint={server.endpoint}", "addressing_style=path", *options])
+    return f"s3://{key}:{secret}@{server.public_bucket}/media?{query}"
 
 
 def run(venv, root, env, *args):

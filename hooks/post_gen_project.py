@@ -5,6 +5,7 @@ The pruning table is data that the template's tests read too.
 """
 
 import json
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -61,13 +62,25 @@ def new_secret_key():
     return secrets.token_urlsafe(50)
 
 
+def fill_secrets(text):
+    """Each __random__ marker becomes a fresh secret; each __random:NAME__ marker
+    too, the same one wherever that NAME appears."""
+    named = {}
+
+    def secret(match):
+        name = match.group(1)
+        if name is None:
+            return new_secret_key()
+        return named.setdefault(name, new_secret_key())
+
+    return re.sub(r"__random(?::(\w+))?__", secret, text)
+
+
 def write_local_env(root):
     """Give the rendered .env fresh secrets in place of its __random__ markers; make it
     readable by its owner only."""
     env_file = root / ".env"
-    text = env_file.read_text(encoding="utf-8")
-    while "__random__" in text:
-        text = text.replace("__random__", new_secret_key(), 1)
+    text = fill_secrets(env_file.read_text(encoding="utf-8"))
     env_file.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     env_file.chmod(0o600)
 
@@ -87,9 +100,11 @@ def next_steps(answers):
         "",
         "Run its tests: pytest",
     ]
-    if answers["storage_provider"] == "cloudinary":
-        migrate = lines.index("  python manage.py migrate")
-        lines.insert(migrate, "  # first put your CLOUDINARY_URL in .env (README.md, 'Cloudinary')")
+    if answers["storage_provider"] != "filesystem":
+        lines += [
+            "Uploads go to ./media until MEDIA_STORAGE_URL in .env points at the cloud "
+            "(README.md, 'Where files live')."
+        ]
     if answers["use_docker"]:
         lines += ["With Docker: docker compose up --build"]
     if answers["use_heroku"]:

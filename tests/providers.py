@@ -47,6 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from filelock import FileLock
@@ -188,6 +189,11 @@ def signed_earlier(storage, name):
 """
 
 
+def file_url(path):
+    """The project's storage URL of a folder on local disk."""
+    return f"file://{quote(str(path))}"
+
+
 class LocalDisk:
     """The filesystem family's "server": a media directory."""
 
@@ -315,7 +321,15 @@ class Adapter:
             **self.storage_env(),
         }
 
-    def storage_env(self):
+    def storage_env(self, **changes):
+        """The storage URLs of the variant's buckets on the server (changes: what
+        storage_url should give otherwise, e.g. another secret)."""
+        env = {"MEDIA_STORAGE_URL": self.storage_url(self.bucket, "media", **changes)}
+        if self.static_on_bucket:
+            env["STATIC_STORAGE_URL"] = self.storage_url(self.static_bucket, "static", **changes)
+        return env
+
+    def storage_url(self, bucket, prefix, **changes):
         raise NotImplementedError
 
     def misconfigured(self, env, tmp_path):
@@ -372,13 +386,13 @@ class FilesystemAdapter(Adapter):
     def storage_env(self):
         # SERVE_MEDIA: the app serves /media/ itself (as compose.yaml has it), so the
         # files' URLs answer like those of the other providers.
-        return {"MEDIA_ROOT": str(self.server.media_root), "SERVE_MEDIA": "True"}
+        return {"MEDIA_STORAGE_URL": file_url(self.server.media_root), "SERVE_MEDIA": "True"}
 
     def misconfigured(self, env, tmp_path):
-        # MEDIA_ROOT below a regular file: no directory can ever be created there.
+        # A media folder below a regular file: no directory can ever be created there.
         blocker = tmp_path / "not-a-directory"
         blocker.write_text("a file where the media directory should be")
-        return {**env, "MEDIA_ROOT": str(blocker / "media")}
+        return {**env, "MEDIA_STORAGE_URL": file_url(blocker / "media")}
 
     def missing_bucket(self, env, tmp_path):
         return self.misconfigured(env, tmp_path)
@@ -424,30 +438,26 @@ class S3Adapter(Adapter):
     def expiring_urls(self):
         return Expiry(amz_expiry, SIGN_EARLIER_BOTOCORE) if self.private else self.signed_urls
 
-    def storage_env(self):
-        return {
-            "AWS_STORAGE_BUCKET_NAME": self.bucket,
-            "AWS_STATIC_BUCKET_NAME": self.static_bucket,
-            "AWS_S3_ENDPOINT_URL": self.server.endpoint,
-            "AWS_S3_REGION_NAME": "us-east-1",
-            "AWS_S3_ADDRESSING_STYLE": "path",
-            "AWS_ACCESS_KEY_ID": self.server.access_key,
-            "AWS_SECRET_ACCESS_KEY": self.server.secret_key,
-            "AWS_S3_CUSTOM_DOMAIN": "",
-        }
+    def storage_url(self, bucket, prefix, secret=None, endpoint=None):
+        """The project's storage URL for a prefix of a bucket on the server."""
+        key = quote(self.server.access_key, safe="")
+        secret = quote(secret or self.server.secret_key, safe="")
+        endpoint = endpoint or self.server.endpoint
+        options = f"endpoint={endpoint}&region=us-east-1&addressing_style=path"
+        return f"s3://{key}:{secret}@{bucket}/{prefix}?{options}"
 
     def wrong_credentials(self, env):
-        return {**env, "AWS_SECRET_ACCESS_KEY": "not-the-secret"}
+        return {**env, **self.storage_env(secret="not-the-secret")}
 
     def misconfigured(self, env, tmp_path):
         return self.wrong_credentials(env)
 
     def unreachable(self, env, port):
-        return {**env, "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+        return {**env, **self.storage_env(endpoint=f"http://127.0.0.1:{port}")}
 
     def missing_bucket(self, env, tmp_path):
         # The server creates no bucket on a first write (-s3.autoCreateBucket=false).
-        return {**env, "AWS_STORAGE_BUCKET_NAME": "no-such-bucket"}
+        return {**env, "MEDIA_STORAGE_URL": self.storage_url("no-such-bucket", "media")}
 
     @property
     def public_read_blocked(self):
@@ -524,21 +534,17 @@ class GcsAdapter(Adapter):
             )
         return OPT_IN_LIVE_TESTS
 
-    def storage_env(self):
-        # With STORAGE_EMULATOR_HOST the Google client goes anonymous by itself.
-        env = {"STORAGE_EMULATOR_HOST": self.server.url, "GS_BUCKET_NAME": self.bucket}
-        if self.static_on_bucket:
-            env["GS_STATIC_BUCKET_NAME"] = self.static_bucket
-        if self.private:
-            env["GS_QUERYSTRING_AUTH"] = "False"
-        return env
+    def storage_url(self, bucket, prefix, endpoint=None):
+        # With an endpoint the Google client goes there, anonymous (and then the
+        # project signs no URL).
+        return f"gs://{bucket}/{prefix}?endpoint={endpoint or self.server.url}"
 
     def misconfigured(self, env, tmp_path):
         # A media bucket that does not exist (the static bucket stays).
-        return {**env, "GS_BUCKET_NAME": "no-such-bucket"}
+        return {**env, "MEDIA_STORAGE_URL": self.storage_url("no-such-bucket", "media")}
 
     def unreachable(self, env, port):
-        return {**env, "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{port}"}
+        return {**env, **self.storage_env(endpoint=f"http://127.0.0.1:{port}")}
 
     missing_bucket = misconfigured
 
@@ -582,30 +588,23 @@ class AzureAdapter(Adapter):
     def expiring_urls(self):
         return Expiry(sas_expiry, SIGN_EARLIER_AZURE) if self.private else self.signed_urls
 
-    def storage_env(self):
-        env = {
-            "AZURE_ACCOUNT_NAME": self.server.account,
-            "AZURE_CONNECTION_STRING": self.server.connection_string(),
-            "AZURE_CONTAINER": self.bucket,
-        }
-        if self.static_on_bucket:
-            env["AZURE_STATIC_CONTAINER"] = self.static_bucket
-        return env
+    def storage_url(self, container, prefix, key=None, endpoint=None):
+        account = f"{self.server.account}:{quote(key or self.server.key, safe='')}"
+        return f"azure://{account}@{container}/{prefix}?endpoint={endpoint or self.server.url}"
 
     def wrong_credentials(self, env):
         # A well-formed key (valid base64 of 64 bytes) that is not the account's.
         wrong = base64.b64encode(b"not the account key".ljust(64, b".")).decode()
-        return {**env, "AZURE_CONNECTION_STRING": self.server.connection_string(key=wrong)}
+        return {**env, **self.storage_env(key=wrong)}
 
     def misconfigured(self, env, tmp_path):
-        return {**env, "AZURE_CONTAINER": "no-such-container"}
+        return {**env, "MEDIA_STORAGE_URL": self.storage_url("no-such-container", "media")}
 
     missing_bucket = misconfigured
 
     def unreachable(self, env, port):
         endpoint = f"http://127.0.0.1:{port}/{self.server.account}"
-        string = self.server.connection_string().replace(self.server.url, endpoint)
-        return {**env, "AZURE_CONNECTION_STRING": string}
+        return {**env, **self.storage_env(endpoint=endpoint)}
 
     @property
     def public_read_blocked(self):
@@ -657,8 +656,7 @@ class CloudinaryAdapter(Adapter):
     server_class = CloudinaryServer
     provisions = False
     media_cache_control = None  # Cloudinary's CDN sets its own
-    # The live tests run whenever CLOUDINARY_URL is set, as it is in env().
-    live_tests = LiveTests({})
+    live_tests = OPT_IN_LIVE_TESTS
     static_on_bucket = Lacks("Cloudinary holds no static files (the template refuses bucket)")
     incremental_static = static_on_bucket
     expiring_urls = Lacks("Cloudinary's signed delivery URLs do not expire")
@@ -680,18 +678,18 @@ class CloudinaryAdapter(Adapter):
         return f"cloudinary://{account}?upload_prefix={api}&cname={host}&secure=false"
 
     def storage_env(self):
-        return {"CLOUDINARY_URL": self.account_url()}
+        return {"MEDIA_STORAGE_URL": self.account_url()}
 
     def wrong_credentials(self, env):
-        return {**env, "CLOUDINARY_URL": self.account_url(secret="not-the-secret")}
+        return {**env, "MEDIA_STORAGE_URL": self.account_url(secret="not-the-secret")}
 
     def misconfigured(self, env, tmp_path):
-        return {**env, "CLOUDINARY_URL": self.account_url(cloud="no-such-cloud")}
+        return {**env, "MEDIA_STORAGE_URL": self.account_url(cloud="no-such-cloud")}
 
     missing_bucket = misconfigured
 
     def unreachable(self, env, port):
-        return {**env, "CLOUDINARY_URL": self.account_url(api=f"http://127.0.0.1:{port}")}
+        return {**env, "MEDIA_STORAGE_URL": self.account_url(api=f"http://127.0.0.1:{port}")}
 
     def reset(self):
         self.server.reset()

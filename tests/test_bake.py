@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -142,7 +143,6 @@ def test_locks_are_what_their_requirements_compile_to():
 
 # Names that only the files of one storage family may contain (docs and comments too).
 PROVIDER_TRACES = {
-    "filesystem": re.compile(rb"MEDIA_ROOT|SERVE_MEDIA|local_media"),
     "s3": re.compile(rb"(?i)\bAWS_|boto|seaweed|amazon|digitalocean|\bS3\b|collectfasta"),
     "gcs": re.compile(rb"(?i)\bGS_|google|fake-gcs|gcloud"),
     "azure": re.compile(rb"(?i)azure|azurite"),
@@ -165,6 +165,10 @@ def test_no_trace_of_the_providers_not_chosen(baked):
 
 def test_storages_module_has_static_storage_only_where_used(baked):
     answers, root = baked
+    if answers["storage_provider"] == "filesystem":
+        # Local disk's storage is every project's (uploads/local_media.py).
+        assert not (root / "config" / "storages.py").exists()
+        return
     source = (root / "config" / "storages.py").read_text()
     assert re.search(r"^class (MediaStorage|CloudinaryStorage)\(", source, re.MULTILINE)
     has_static = re.search(r"^class StaticStorage\(", source, re.MULTILINE) is not None
@@ -295,7 +299,7 @@ def test_the_printed_command_generates_with_the_other_answers_kept(tmp_path, cap
     root = tmp_path / "again" / "photo_box"
     assert "Photo Box" in (root / "README.md").read_text()
     assert not (root / "compose.yaml").exists()
-    assert "CLOUDINARY_URL" in (root / ".env.example").read_text()
+    assert "MEDIA_STORAGE_URL=cloudinary://" in (root / ".env.example").read_text()
 
 
 def test_unknown_choice_is_refused_by_cookiecutter(cookies):
@@ -317,20 +321,43 @@ def test_quotes_in_answers_cannot_break_the_generated_code(cookies):
     assert result.returncode == 0, result.stdout
 
 
+# Azurite's well-known account, its key percent-encoded as a storage URL holds it.
+AZURITE_KEY = quote(CONTEXT["_families"]["azure"]["emulator"]["key"], safe="")
+AZURITE = CONTEXT["_families"]["azure"]["emulator"]["endpoint"]
+
+
 @pytest.mark.parametrize(
-    ("provider", "expected", "absent"),
+    ("provider", "emulator"),
     [
-        ("filesystem", [], ["GS_", "AZURE_", "STORAGE_EMULATOR_HOST"]),
-        ("gcs", ["STORAGE_EMULATOR_HOST=http://localhost:4443", "GS_BUCKET_NAME="], ["AZURE_"]),
-        ("azure", ["AZURE_ACCOUNT_NAME=devstoreaccount1", "AZURE_CONNECTION_STRING="], ["GS_"]),
+        ("filesystem", None),
+        ("aws-s3", "s3://{key}:{secret}@my-project-media/media?endpoint=http://localhost:8333&"),
+        (
+            "s3-compatible",
+            "s3://{key}:{secret}@my-project-media/media?endpoint=http://localhost:8333&",
+        ),
+        ("gcs", "gs://media/media?endpoint=http://localhost:4443"),
+        ("azure", f"azure://devstoreaccount1:{AZURITE_KEY}@media/media?endpoint={AZURITE}"),
+        # No emulator: compose.yaml and a run against the account read CLOUDINARY_URL.
+        ("cloudinary", "CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME"),
     ],
 )
-def test_local_env_points_cloud_providers_at_their_emulator(cookies, provider, expected, absent):
+def test_local_env_keeps_media_on_local_disk_with_the_emulator_a_line_away(
+    cookies, provider, emulator
+):
     env = (bake(cookies, storage_provider=provider) / ".env").read_text()
 
-    assert all(line in env for line in expected)
-    assert not any(name in env for name in absent)
     assert env.startswith("# Local development settings") and "DEBUG=True\n" in env
+    assert "\nMEDIA_STORAGE_URL=file:media\n" in env
+    commented = re.findall(r"^#(?:MEDIA_STORAGE_URL=)?(.*://.*)$", env, re.MULTILINE)
+    if emulator is None:
+        assert commented == []
+        return
+    values = dict(re.findall(r"^(S3_EMULATOR_\w+)=(.*)$", env, re.MULTILINE))
+    key, secret = values.get("S3_EMULATOR_ACCESS_KEY"), values.get("S3_EMULATOR_SECRET_KEY")
+    assert len(commented) == 1
+    assert commented[0].startswith(emulator.format(key=key, secret=secret))
+    if key:
+        assert key != secret and len(secret) > 40
 
 
 JINJA_BLOCK = re.compile(r"{%-?\s*(if|for|endif|endfor)\b")

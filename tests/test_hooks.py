@@ -150,9 +150,27 @@ def test_each_cloud_provider_keeps_its_family_files(provider):
     paths = post_gen.paths_to_remove(answers)
 
     assert "uploads/management/commands/ensure_storage.py" not in paths
-    assert "uploads/local_media.py" in paths
+    assert "config/storages.py" not in paths
     assert "tests/test_storage.py" not in paths and "tests/test_storage_live.py" not in paths
     assert "tests/test_static.py" in paths
+
+
+def test_local_disk_needs_no_storages_module():
+    assert "config/storages.py" in post_gen.paths_to_remove(default_answers())
+
+
+def test_named_markers_get_one_secret_wherever_they_appear(tmp_path):
+    (tmp_path / ".env").write_text(
+        "URL=s3://__random:key__:__random:secret__@bucket\nKEY=__random:key__\n"
+        "SECRET=__random:secret__\nOTHER=__random__\n"
+    )
+
+    post_gen.write_local_env(tmp_path)
+
+    values = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
+    assert values["URL"] == f"s3://{values['KEY']}:{values['SECRET']}@bucket"
+    assert len({values["KEY"], values["SECRET"], values["OTHER"]}) == 3
+    assert "__random" not in str(values)
 
 
 def test_local_env_gets_a_fresh_secret_for_each_marker(tmp_path):

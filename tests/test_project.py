@@ -151,14 +151,18 @@ def test_compose_file_is_valid_for_docker_compose(projects, provider):
         assert web["command"][-1].startswith("python manage.py ensure_storage")
     elif provider == "cloudinary":
         assert "volumes" not in web and "media" not in config["volumes"]
-        assert web["environment"]["CLOUDINARY_URL"] == PROVIDER_ENV[provider]["CLOUDINARY_URL"]
+        account = PROVIDER_ENV[provider]["CLOUDINARY_URL"]
+        assert web["environment"]["MEDIA_STORAGE_URL"] == account
     else:
         s3 = config["services"]["s3"]
         assert s3["image"] == CONTEXT["_families"]["s3"]["emulator"]["image"]
         assert "s3.localhost" in s3["networks"]["default"]["aliases"]
         assert web["depends_on"]["s3"]["condition"] == "service_healthy"
-        assert web["environment"]["AWS_S3_ENDPOINT_URL"] == "http://s3.localhost:8333"
-        assert s3["environment"]["AWS_ACCESS_KEY_ID"] == web["environment"]["AWS_ACCESS_KEY_ID"]
+        # The app and the emulator share the credentials of .env.
+        key, secret = s3["environment"]["ACCESS_KEY"], s3["environment"]["SECRET_KEY"]
+        assert web["environment"]["MEDIA_STORAGE_URL"].startswith(
+            f"s3://{key}:{secret}@my-project-media/media?endpoint=http://s3.localhost:8333&"
+        )
         assert "healthcheck" in s3 and "s3_data" in config["volumes"]
     assert web["environment"]["DEBUG"] == "False"
     assert web["environment"]["SECRET_KEY"], "SECRET_KEY should come from .env"
@@ -197,7 +201,7 @@ def test_procfile_web_process_serves_the_site(projects, server_pool, provider, d
         f"DATABASE_URL={database_url}\n"
         # The other variables come from .env.example.
         f"ENV_FILE={project.root / '.env.example'}\n"
-        # Quoted: honcho drops a variable set to nothing (AWS_S3_CUSTOM_DOMAIN=).
+        # Quoted: a storage URL holds "&" and "=".
         + "".join(f'{name}="{value}"\n' for name, value in storage.storage_env().items())
         # Loopback only here; on Heroku gunicorn binds 0.0.0.0:$PORT itself.
         + f"GUNICORN_CMD_ARGS=--bind=127.0.0.1:{port}\n"

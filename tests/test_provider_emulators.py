@@ -5,6 +5,7 @@ service's environment, as Docker Compose resolves it, works against that emulato
 import json
 import subprocess
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -13,17 +14,13 @@ from tests.providers import case
 
 pytestmark = pytest.mark.slow
 
-# The variable that holds the emulator's address in compose.yaml, and that address
-# (the registry's, in cookiecutter.json).
+# The emulator's address in compose.yaml (the registry's, in cookiecutter.json).
 EMULATOR_ADDRESS = {
-    family: (variable, CONTEXT["_families"][family]["emulator"]["endpoint"])
-    for family, variable in (("gcs", "STORAGE_EMULATOR_HOST"), ("azure", "AZURE_CONNECTION_STRING"))
+    family: CONTEXT["_families"][family]["emulator"]["endpoint"] for family in ("gcs", "azure")
 }
-# What ensure_storage creates, and the variables that name them.
-BUCKETS = {
-    "gcs": ("bucket", ["GS_BUCKET_NAME", "GS_STATIC_BUCKET_NAME"]),
-    "azure": ("container", ["AZURE_CONTAINER", "AZURE_STATIC_CONTAINER"]),
-}
+# The storage URLs, in which the host part names what ensure_storage creates.
+STORAGE_URLS = ["MEDIA_STORAGE_URL", "STATIC_STORAGE_URL"]
+KIND = {"gcs": "bucket", "azure": "container"}
 SAVE_AND_READ = """
 import json
 from urllib.request import urlopen
@@ -54,13 +51,16 @@ def compose_web_environment(project):
 def test_compose_web_environment_works_against_its_emulator(projects, adapter, tmp_path):
     project = projects(**{**adapter.answers, "use_docker": True})
     env = compose_web_environment(project)
-    holder, address = EMULATOR_ADDRESS[adapter.family]
-    assert address in env[holder]
-    env[holder] = env[holder].replace(address, adapter.server.url)
-    # Buckets of this test's own, for ensure_storage to create.
-    kind, variables = BUCKETS[adapter.family]
-    for variable in variables:
-        env[variable] = f"{env[variable]}-{uuid.uuid4().hex[:10]}"
+    address, kind = EMULATOR_ADDRESS[adapter.family], KIND[adapter.family]
+    created_names = []
+    for variable in STORAGE_URLS:
+        assert address in env[variable]
+        # The test's own server, and buckets of this test's own for ensure_storage.
+        parts = urlsplit(env[variable].replace(address, adapter.server.url))
+        userinfo, at, name = parts.netloc.rpartition("@")
+        name = f"{name}-{uuid.uuid4().hex[:10]}"
+        env[variable] = urlunsplit(parts._replace(netloc=f"{userinfo}{at}{name}"))
+        created_names.append(name)
     env.update(
         ENV_FILE="",  # compose has read .env already
         ALLOWED_HOSTS="testserver",
@@ -71,6 +71,6 @@ def test_compose_web_environment_works_against_its_emulator(projects, adapter, t
     created = project.manage("ensure_storage", env=env)
 
     assert created.returncode == 0, created.stdout + created.stderr
-    for variable in variables:
-        assert f"Created {kind} {env[variable]}" in created.stdout, created.stdout
+    for name in created_names:
+        assert f"Created {kind} {name}" in created.stdout, created.stdout
     assert project.shell(SAVE_AND_READ, env) == "through compose's environment"

@@ -9,11 +9,9 @@ asked for, and production variables that are missing or empty stop startup by na
 from pathlib import Path
 
 import environ
-{%- if cookiecutter.__family == "s3" %}
-from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
-{%- endif %}
 from django.core.exceptions import ImproperlyConfigured
+
+from config.storage_url import is_local, {% if cookiecutter.static_storage == "bucket" %}static_beside, {% endif %}storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,7 +131,19 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 {%- endif %}
 
+{% include "common/settings-media-url.py" %}
+{%- include "common/settings-static-url-" ~ cookiecutter.static_storage ~ ".py" ignore missing %}
+
 {% include "providers/" ~ cookiecutter.__family ~ "/settings.py" %}
+
+# Media on local disk: Django serves them when DEBUG is on, or when asked to
+# (SERVE_MEDIA, as compose.yaml does), and a Heroku release refuses them
+# (uploads/local_media.py).
+if is_local(STORAGES["default"]):
+    MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+    MEDIA_URL = STORAGES["default"]["OPTIONS"]["base_url"]
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+{%- include "common/settings-static-local-" ~ cookiecutter.static_storage ~ ".py" ignore missing %}
 # HTTPS: the platform's proxy terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

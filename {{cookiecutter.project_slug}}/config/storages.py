@@ -1,1 +1,1 @@
-{% include "providers/" ~ cookiecutter.__family ~ "/storages.py" %}
+{% include "providers/" ~ cookiecutter.__family ~ "/storages.py" ignore missing %}

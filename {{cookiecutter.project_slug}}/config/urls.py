@@ -19,5 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
-{%- include "providers/" ~ cookiecutter.__family ~ "/urls.py" ignore missing %}
+    # The media folder, when media are on local disk and Django serves them
+    # (uploads/local_media.py).
+    path("", include("uploads.local_media")),
 ]

@@ -83,14 +83,11 @@ def media(settings, tmp_path):
 
     def use(prefix, storage_class=None):
         settings.ROOT_URLCONF = __name__
-        settings.MEDIA_URL = f"/{prefix}/"
+        default = settings.STORAGES["default"]
         if storage_class is not None:
-            backend = f"{__name__}.{storage_class.__name__}"
-            options = {"location": tmp_path / "media"}
-            settings.STORAGES = {
-                **settings.STORAGES,
-                "default": {"BACKEND": backend, "OPTIONS": options},
-            }
+            default = {"BACKEND": f"{__name__}.{storage_class.__name__}"}
+        options = {"location": tmp_path / "media", "base_url": f"/{prefix}/"}
+        settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
 
     return use
 

@@ -4,4 +4,6 @@ from django.apps import AppConfig
 class UploadsConfig(AppConfig):
     name = "uploads"
     verbose_name = "Uploads"
-{%- include "providers/" ~ cookiecutter.__family ~ "/apps.py" ignore missing %}
+
+    def ready(self):
+        from . import local_media  # noqa: F401 (registers the system check)

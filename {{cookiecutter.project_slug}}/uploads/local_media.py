@@ -1,1 +1,104 @@
-{% include "providers/" ~ cookiecutter.__family ~ "/local_media.py" ignore missing %}
+"""Uploaded media on local disk: the storage, Django serving it when asked to, and
+the check that refuses it on Heroku.
+
+MEDIA_STORAGE_URL=file:... selects it (config/storage_url.py).
+"""
+
+import errno
+import os
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error, register
+from django.core.files.storage import FileSystemStorage, storages
+from django.urls import re_path
+from django.views.static import serve
+
+from .storage import UniqueNames, content_disposition
+
+# Errors that no retry can mend: the directory is missing, read-only, not ours or full.
+MISSING_ERRNOS = {errno.ENOENT, errno.ENOTDIR}
+READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+CONFIGURATION_ERRNOS = MISSING_ERRNOS | READ_ONLY_ERRNOS | FULL_ERRNOS
+
+
+class LocalMediaStorage(UniqueNames, FileSystemStorage):
+    """Django's FileSystemStorage with this project's unique names (uploads/storage.py).
+
+    Files are also created with O_EXCL, so not even a name drawn twice could
+    replace a file.
+    """
+
+    # What manage.py storage_check suggests when a media URL does not answer as it should.
+    url_fixes = {
+        "URL not served": (
+            "serve the media folder under its URL: SERVE_MEDIA=True, or a web server in front"
+        ),
+    }
+
+    def configuration_problem(self, error):
+        """What is wrong with the set-up when no retry can mend this error, else None."""
+        if isinstance(error, OSError) and error.errno in CONFIGURATION_ERRNOS:
+            return f"{error.strerror} ({error.filename or self.location})"
+        return None
+
+    def diagnose(self, error):
+        """The cause of a failed storage call, in one line (manage.py storage_check)."""
+        problem = self.configuration_problem(error)
+        if problem is None:
+            return None
+        if error.errno in MISSING_ERRNOS:
+            return f"media directory missing: {problem}: MEDIA_STORAGE_URL must name a directory"
+        if error.errno in READ_ONLY_ERRNOS:
+            return f"media directory not writable: {problem}: give this user write access"
+        return f"disk full: {problem}"
+
+
+def serve_media(request, path):
+    """Serve an uploaded file from the media folder.
+
+    Only passive content (images, PDF, audio, video, plain text) is shown
+    inline; anything else is a download. The sandbox policy also keeps an
+    uploaded HTML or SVG file from running scripts with this site's cookies.
+    """
+    response = serve(request, path, document_root=storages["default"].location)
+    response.headers["Content-Disposition"] = content_disposition(path)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# Django serves the media folder itself when DEBUG is on, or when asked to
+# (SERVE_MEDIA, as compose.yaml does); a CDN or a web server in front is better
+# for real traffic.
+urlpatterns = []
+media = storages["default"]
+if settings.SERVE_MEDIA and isinstance(media, FileSystemStorage) and media.base_url != "/":
+    media_prefix = re.escape(urlsplit(media.base_url).path.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media))
+
+
+@register()
+def media_survives_restarts(app_configs, **kwargs):
+    """Refuse to run on Heroku while media go to the dyno's local disk."""
+    on_heroku = "DYNO" in os.environ
+    if on_heroku and isinstance(storages["default"], FileSystemStorage):
+        return [
+            Error(
+                "Uploaded media are stored on the dyno's local disk "
+                f"({storages['default'].location}), which Heroku wipes on every restart, "
+                "deploy and scale: every upload would be lost within a day.",
+                hint=(
+{%- if cookiecutter.__family == "filesystem" %}
+                    "Generate the project again with a cloud storage_provider, and set "
+                    "MEDIA_STORAGE_URL to its storage."
+{%- else %}
+                    "Set MEDIA_STORAGE_URL to the cloud storage (README.md); "
+                    "python manage.py copy_media moves the files already uploaded."
+{%- endif %}
+                ),
+                id="uploads.E001",
+            )
+        ]
+    return []

@@ -6,7 +6,7 @@ is readable anonymously when its storage hands out unsigned URLs.
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand
 
 
@@ -14,6 +14,9 @@ class Command(BaseCommand):
     help = "Create the media (and static) containers when they do not exist yet."
 
     def handle(self, *args, **options):
+        if isinstance(storages["default"], FileSystemStorage):
+            self.stdout.write("Media are on local disk (MEDIA_STORAGE_URL=file:...): nothing to do")
+            return
         service = storages["default"].service_client
         containers = {}
         for storage in settings.STORAGES.values():

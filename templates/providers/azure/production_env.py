@@ -1,7 +1,5 @@
 
-    "AZURE_ACCOUNT_NAME": "exampleaccount",
-    "AZURE_ACCOUNT_KEY": "ZXhhbXBsZS1rZXk=",
-    "AZURE_CONTAINER": "media",
+    "MEDIA_STORAGE_URL": "azure://exampleaccount:ZXhhbXBsZS1rZXk%3D@media/media",
 {%- if cookiecutter.static_storage == "bucket" and cookiecutter.media_access == "private" %}
-    "AZURE_STATIC_CONTAINER": "static",
+    "STATIC_STORAGE_URL": "azure://exampleaccount:ZXhhbXBsZS1rZXk%3D@static/static",
 {%- endif %}

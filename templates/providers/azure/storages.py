@@ -81,11 +81,11 @@ class MediaStorage(UniqueNames, BoundedAzureStorage):
         code = error_code(error)
         container = f"container {self.azure_container} at {self.service_client.url}"
         if code == "ContainerNotFound":
-            return f"container missing: there is no {container} (AZURE_CONTAINER)"
+            return f"container missing: there is no {container} (MEDIA_STORAGE_URL)"
         if isinstance(error, ClientAuthenticationError) or code in CREDENTIALS_REFUSED:
             return (
                 f"credentials refused ({code or error.status_code}): the account does not accept "
-                "this key (AZURE_ACCOUNT_KEY or AZURE_CONNECTION_STRING)"
+                "this key (the ACCOUNT:KEY in MEDIA_STORAGE_URL)"
             )
         if error.status_code == 403:
             return f"access denied ({code}): the credentials may not use {container}"

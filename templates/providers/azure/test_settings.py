@@ -1,9 +1,11 @@
 
 # tests/test_storage_live.py runs only when asked to, against the container in the environment.
 STORAGE_LIVE = os.environ.get("STORAGE_LIVE_TESTS") == "1"
-os.environ.setdefault("AZURE_ACCOUNT_NAME", "testaccount")
-os.environ.setdefault("AZURE_ACCOUNT_KEY", "dGVzdC1vbmx5LWtleQ==")
-os.environ.setdefault("AZURE_CONTAINER", "test-media")
+os.environ.setdefault(
+    "MEDIA_STORAGE_URL", "azure://testaccount:dGVzdC1vbmx5LWtleQ%3D%3D@test-media/media"
+)
 {%- if cookiecutter.static_storage == "bucket" %}
-os.environ.setdefault("AZURE_STATIC_CONTAINER", "test-static")
+os.environ.setdefault(
+    "STATIC_STORAGE_URL", "azure://testaccount:dGVzdC1vbmx5LWtleQ%3D%3D@test-static/static"
+)
 {%- endif %}

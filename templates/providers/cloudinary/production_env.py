@@ -1,2 +1,2 @@
 
-    "CLOUDINARY_URL": "cloudinary://111222333:s3cr3t@demo-cloud",
+    "MEDIA_STORAGE_URL": "cloudinary://111222333:s3cr3t@demo-cloud",

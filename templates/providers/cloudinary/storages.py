@@ -1,6 +1,6 @@
 """Uploaded media on Cloudinary, through the official `cloudinary` SDK.
 
-The account comes from settings.CLOUDINARY_URL, in the SDK's own format:
+The account comes from MEDIA_STORAGE_URL, in the SDK's own format:
 `cloudinary://API_KEY:API_SECRET@CLOUD_NAME`, where query parameters set any
 other SDK option (e.g. `?secure_distribution=media.example.com`; `true`/`false`
 become booleans, as in the SDK's CLOUDINARY_* variables).
@@ -64,11 +64,11 @@ URL_SIGNATURE = re.compile(r"/s--[\w-]{8}--/")
 
 
 def account_options(cloudinary_url):
-    """The SDK options in a CLOUDINARY_URL (cloud name, key, secret, query options)."""
+    """The SDK options in a cloudinary:// URL (cloud name, key, secret, query options)."""
     parts = urlsplit(cloudinary_url)
     if parts.scheme != "cloudinary" or not (parts.hostname and parts.username and parts.password):
         raise ImproperlyConfigured(
-            "CLOUDINARY_URL must look like cloudinary://API_KEY:API_SECRET@CLOUD_NAME "
+            "MEDIA_STORAGE_URL must look like cloudinary://API_KEY:API_SECRET@CLOUD_NAME "
             "(copy it from the Cloudinary console's API keys page)."
         )
     options = {
@@ -140,7 +140,7 @@ class CloudinaryStorage(Storage):
         self.delivery_type = delivery_type
         self.timeout = timeout
         self.chunk_size = chunk_size
-        self.account = account_options(cloudinary_url or settings.CLOUDINARY_URL)
+        self.account = account_options(cloudinary_url or settings.MEDIA_STORAGE_URL)
         self.account.setdefault("secure", True)
         self.http = cloudinary.utils.get_http_connector(cloudinary.config(), cloudinary.CERT_KWARGS)
 
@@ -220,13 +220,13 @@ class CloudinaryStorage(Storage):
         message = str(error)
         if isinstance(error, cloudinary.exceptions.AuthorizationRequired):
             if message.startswith("Invalid cloud_name"):
-                return f"cloud missing: {message} (the cloud name in CLOUDINARY_URL)"
+                return f"cloud missing: {message} (the cloud name in MEDIA_STORAGE_URL)"
             if message.startswith("Invalid Signature"):
                 return (
-                    "credentials refused: the API secret in CLOUDINARY_URL does not match "
+                    "credentials refused: the API secret in MEDIA_STORAGE_URL does not match "
                     "the API key (Invalid Signature)"
                 )
-            return f"credentials refused: {message} (the API key in CLOUDINARY_URL)"
+            return f"credentials refused: {message} (the API key in MEDIA_STORAGE_URL)"
         if isinstance(error, cloudinary.exceptions.NotAllowed):
             return f"access denied: {message}"
         return self.configuration_problem(error)

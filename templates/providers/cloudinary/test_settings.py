@@ -1,4 +1,4 @@
 
-# tests/test_storage_live.py runs only with a real account in CLOUDINARY_URL.
-STORAGE_LIVE = bool(os.environ.get("CLOUDINARY_URL"))
-os.environ.setdefault("CLOUDINARY_URL", "cloudinary://test-key:test-secret@test-cloud")
+# tests/test_storage_live.py runs only when asked to, against the account in the environment.
+STORAGE_LIVE = os.environ.get("STORAGE_LIVE_TESTS") == "1"
+os.environ.setdefault("MEDIA_STORAGE_URL", "cloudinary://test-key:test-secret@test-cloud")

@@ -303,7 +303,7 @@ def test_cloudinary_url_is_read_like_the_sdk_reads_it():
 
 @pytest.mark.parametrize("url", ["", "https://demo-cloud", "cloudinary://key@demo-cloud"])
 def test_a_malformed_cloudinary_url_is_named(url):
-    with pytest.raises(ImproperlyConfigured, match="CLOUDINARY_URL must look like"):
+    with pytest.raises(ImproperlyConfigured, match="MEDIA_STORAGE_URL must look like"):
         account_options(url)
 
 
@@ -313,6 +313,7 @@ def test_settings_use_the_storage_for_media_only():
     default = project_settings.STORAGES["default"]
     assert default["BACKEND"] == "config.storages.CloudinaryStorage"
     assert default["OPTIONS"]["location"] == "media"
+    assert default["OPTIONS"]["cloudinary_url"] == project_settings.MEDIA_STORAGE_URL
 {%- if cookiecutter.media_access == "private" %}
     assert default["OPTIONS"]["delivery_type"] == "authenticated"
 {%- else %}

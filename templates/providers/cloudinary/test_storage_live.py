@@ -1,9 +1,9 @@
 """The Cloudinary storage against a real account: uploads, URLs, downloads, deletes.
 
-Deselected unless CLOUDINARY_URL is set in the environment (see conftest.py).
-Use a development account: the tests delete what they upload.
+Deselected unless STORAGE_LIVE_TESTS=1 (see conftest.py), against the account in
+MEDIA_STORAGE_URL. Use a development account: the tests delete what they upload.
 
-    CLOUDINARY_URL=cloudinary://KEY:SECRET@CLOUD pytest tests/test_cloudinary_live.py
+    MEDIA_STORAGE_URL=cloudinary://KEY:SECRET@CLOUD STORAGE_LIVE_TESTS=1 pytest -m live
 """
 
 import urllib.error

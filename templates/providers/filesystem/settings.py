@@ -1,13 +1,6 @@
-# Uploaded media live on local disk under MEDIA_ROOT (a named volume in Docker).
-MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Django serves MEDIA_ROOT itself when DEBUG is on, or when asked to (compose.yaml).
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
-
 STORAGES = {
-    "default": {
-        "BACKEND": "config.storages.MediaStorage",
-    },
+    # Local disk (a named volume in Docker), in the folder MEDIA_STORAGE_URL names.
+    "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },

@@ -5,7 +5,7 @@ buckets usually come from the infrastructure's own configuration.
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand
 
 
@@ -13,6 +13,9 @@ class Command(BaseCommand):
     help = "Create the media (and static) buckets when they do not exist yet."
 
     def handle(self, *args, **options):
+        if isinstance(storages["default"], FileSystemStorage):
+            self.stdout.write("Media are on local disk (MEDIA_STORAGE_URL=file:...): nothing to do")
+            return
         client = storages["default"].client
         names = {
             storage["OPTIONS"]["bucket_name"]

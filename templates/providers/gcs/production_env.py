@@ -1,5 +1,5 @@
 
-    "GS_BUCKET_NAME": "example-media",
+    "MEDIA_STORAGE_URL": "gs://example-media/media",
 {%- if cookiecutter.static_storage == "bucket" and cookiecutter.media_access == "private" %}
-    "GS_STATIC_BUCKET_NAME": "example-static",
+    "STATIC_STORAGE_URL": "gs://example-static/static",
 {%- endif %}

@@ -92,7 +92,7 @@ class MediaStorage(UniqueNames, GoogleCloudStorage):
             return f"credentials refused: {error}"
         bucket = f"bucket {self.bucket_name} at {self.client.api_endpoint}"
         if isinstance(error, NotFound):
-            return f"bucket missing: there is no {bucket} (GS_BUCKET_NAME)"
+            return f"bucket missing: there is no {bucket} (the bucket in MEDIA_STORAGE_URL)"
         if isinstance(error, Forbidden):
             reason = error.errors[0].get("message") if error.errors else error.message
             return f"access denied: the credentials may not use {bucket}: {reason}"

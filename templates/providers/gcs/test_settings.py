@@ -1,7 +1,7 @@
 
 # tests/test_storage_live.py runs only when asked to, against the bucket in the environment.
 STORAGE_LIVE = os.environ.get("STORAGE_LIVE_TESTS") == "1"
-os.environ.setdefault("GS_BUCKET_NAME", "test-media")
+os.environ.setdefault("MEDIA_STORAGE_URL", "gs://test-media/media")
 {%- if cookiecutter.static_storage == "bucket" %}
-os.environ.setdefault("GS_STATIC_BUCKET_NAME", "test-static")
+os.environ.setdefault("STATIC_STORAGE_URL", "gs://test-static/static")
 {%- endif %}

@@ -7,7 +7,7 @@ day. AWS S3, DigitalOcean Spaces, Cloudflare R2, MinIO and SeaweedFS accept it;
 run this once per bucket (compose.yaml runs it at every start).
 """
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand
 
 RULE = {
@@ -22,6 +22,9 @@ class Command(BaseCommand):
     help = "Add the rule that aborts multipart uploads left incomplete for a day."
 
     def handle(self, *args, **options):
+        if isinstance(storages["default"], FileSystemStorage):
+            self.stdout.write("Media are on local disk (MEDIA_STORAGE_URL=file:...): nothing to do")
+            return
         storage = storages["default"]
         client = storage.connection.meta.client
         try:

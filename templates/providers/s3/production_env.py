@@ -1,11 +1,11 @@
 
-    "AWS_STORAGE_BUCKET_NAME": "example-media",
-{%- if cookiecutter.storage_provider == "digitalocean-spaces" %}
-    "AWS_S3_REGION_NAME": "nyc3",
-{%- elif cookiecutter.storage_provider == "s3-compatible" %}
-    "AWS_S3_ENDPOINT_URL": "https://0123456789abcdef.r2.cloudflarestorage.com",
-{%- endif %}
-{%- if cookiecutter.storage_provider != "aws-s3" %}
-    "AWS_ACCESS_KEY_ID": "example-key",
-    "AWS_SECRET_ACCESS_KEY": "example-secret",
+{%- if cookiecutter.storage_provider == "aws-s3" %}
+    "MEDIA_STORAGE_URL": "s3://example-media/media?region=eu-west-1",
+{%- elif cookiecutter.storage_provider == "digitalocean-spaces" %}
+    "MEDIA_STORAGE_URL": "s3://example-key:example-secret@example-media/media?region=nyc3",
+{%- else %}
+    "MEDIA_STORAGE_URL": (
+        "s3://example-key:example-secret@example-media/media"
+        "?endpoint=https://0123456789abcdef.r2.cloudflarestorage.com"
+    ),
 {%- endif %}

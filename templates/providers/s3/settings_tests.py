@@ -7,23 +7,37 @@ PRINT_URLS = (
     "import json, django; django.setup(); "
     "from django.conf import settings; "
     "from storages.backends.s3 import S3Storage; "
-    "options = {alias: s.get('OPTIONS', {}) for alias, s in settings.STORAGES.items()}; "
+    "options = {alias: s['OPTIONS'] for alias, s in settings.STORAGES.items() "
+    "if 'bucket_name' in s.get('OPTIONS', {})}; "
     "print(json.dumps({alias: S3Storage(**kw).url('a b.txt') for alias, kw in options.items()}))"
 )
 
 
-EXAMPLE_KEYS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example"}
+{%- if cookiecutter.storage_provider == "aws-s3" %}
+MEDIA = "s3://AKIAEXAMPLE:ex%2Fample@example-media/media?region=eu-west-1"
+{%- elif cookiecutter.storage_provider == "digitalocean-spaces" %}
+MEDIA = "s3://example-key:example-secret@example-media/media?region=nyc3"
+{%- else %}
+MEDIA = (
+    "s3://example-key:example-secret@example-media/media"
+    "?endpoint=https://0123456789abcdef.r2.cloudflarestorage.com"
+)
+{%- endif %}
 
 
-def storage_urls(**variables):
-    result = load_settings(PRINT_URLS, **{**PRODUCTION, **variables})
+def with_option(url, option):
+    return f"{url}{'&' if '?' in url else '?'}{option}"
+
+
+def storage_urls(media=MEDIA, **variables):
+    result = load_settings(PRINT_URLS, **{**PRODUCTION, "MEDIA_STORAGE_URL": media, **variables})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 {%- if cookiecutter.storage_provider == "aws-s3" %}
 
 
 def test_urls_point_at_the_aws_bucket_with_credentials_from_the_chain():
-    urls = storage_urls(AWS_S3_REGION_NAME="eu-west-1", **EXAMPLE_KEYS)
+    urls = storage_urls()
 
     assert urls["default"].startswith("https://example-media.s3.")
     assert "amazonaws.com/media/a%20b.txt" in urls["default"]
@@ -50,7 +64,7 @@ def test_urls_point_at_the_endpoint_with_path_addressing():
 
 
 def test_private_media_urls_are_signed_with_s3v4_and_expire():
-    url = storage_urls(AWS_QUERYSTRING_EXPIRE="600", **EXAMPLE_KEYS)["default"]
+    url = storage_urls(AWS_QUERYSTRING_EXPIRE="600")["default"]
 
     assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url
     assert "X-Amz-Expires=600" in url
@@ -59,7 +73,7 @@ def test_private_media_urls_are_signed_with_s3v4_and_expire():
 
 
 def test_public_media_urls_are_plain_and_use_the_custom_domain():
-    urls = storage_urls(AWS_S3_CUSTOM_DOMAIN="cdn.example.com")
+    urls = storage_urls(with_option(MEDIA, "custom_domain=cdn.example.com"))
 
     assert urls["default"] == "https://cdn.example.com/media/a%20b.txt"
     assert "X-Amz-Signature" not in urls["default"]
@@ -81,12 +95,20 @@ COMPARE_URLS = (
 
 
 @pytest.mark.parametrize(
-    "variables",
-    [{}, {"AWS_S3_ADDRESSING_STYLE": "virtual"}, {"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"}],
-    ids=["default", "virtual", "http-port"],
+    "media",
+    [
+        MEDIA,
+        with_option(MEDIA, "addressing_style=virtual"),
+        with_option(MEDIA, "addressing_style=path"),
+        (
+            "s3://example-key:example-secret@example-media/media"
+            "?endpoint=http://127.0.0.1:9000&region=nyc3"
+        ),
+    ],
+    ids=["default", "virtual", "path", "http-port"],
 )
-def test_public_media_urls_are_botocores_urls(variables):
-    result = load_settings(COMPARE_URLS, **{**PRODUCTION, **variables})
+def test_public_media_urls_are_botocores_urls(media):
+    result = load_settings(COMPARE_URLS, **{**PRODUCTION, "MEDIA_STORAGE_URL": media})
     assert result.returncode == 0, result.stderr
 
     for first, again, reference in json.loads(result.stdout):
@@ -96,7 +118,7 @@ def test_public_media_urls_are_botocores_urls(variables):
 
 
 def test_static_files_go_to_the_static_prefix_unsigned():
-    url = storage_urls(**EXAMPLE_KEYS)["staticfiles"]
+    url = storage_urls()["staticfiles"]
 
     assert "/static/a%20b.txt" in url
     assert "X-Amz-Signature" not in url

@@ -24,15 +24,13 @@ from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposi
 
 # Error codes with which the service refuses the credentials themselves.
 CREDENTIALS_REFUSED = {
-    "InvalidAccessKeyId": "the service knows no such access key (AWS_ACCESS_KEY_ID)",
-    "SignatureDoesNotMatch": (
-        "the secret key does not match the access key (AWS_SECRET_ACCESS_KEY)"
-    ),
+    "InvalidAccessKeyId": "the service knows no such access key (MEDIA_STORAGE_URL)",
+    "SignatureDoesNotMatch": "the secret key does not match its access key (MEDIA_STORAGE_URL)",
     "InvalidToken": "the session token is invalid",
     "ExpiredToken": "the session token has expired",
     "RequestTimeTooSkewed": "this machine's clock is too far from the service's",
 }
-# Error codes that say the bucket is in another region than AWS_S3_REGION_NAME.
+# Error codes that say the bucket is in another region than the storage URL says.
 WRONG_REGION = {
     "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"
 }  # fmt: skip
@@ -130,11 +128,11 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
         if isinstance(error, (EndpointUnreachable, HTTPClientError)):
             return f"unreachable: {endpoint}: {error}"
         if isinstance(error, NoCredentialsError):
-            return f"credentials missing: {error} (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"
+            return f"credentials missing: {error} (KEY:SECRET@ in MEDIA_STORAGE_URL)"
         code = error.response["Error"].get("Code") if isinstance(error, ClientError) else None
         bucket = f"bucket {self.bucket_name} at {endpoint}"
         if code == "NoSuchBucket":
-            return f"bucket missing: there is no {bucket} (AWS_STORAGE_BUCKET_NAME)"
+            return f"bucket missing: there is no {bucket} (the bucket in MEDIA_STORAGE_URL)"
         if code in CREDENTIALS_REFUSED:
             return f"credentials refused ({code}): {CREDENTIALS_REFUSED[code]}"
         if code == "AccessDenied":
@@ -143,7 +141,7 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
                 "(the key's permissions or the bucket policy)"
             )
         if code in WRONG_REGION:
-            return f"wrong region ({code}): {bucket} is not in AWS_S3_REGION_NAME"
+            return f"wrong region ({code}): {bucket} is not in the region MEDIA_STORAGE_URL gives"
         return self.configuration_problem(error)
 {%- if cookiecutter.media_access == "private" %}
 

@@ -1,4 +1,4 @@
-"""Media on local disk: served from MEDIA_ROOT on request, refused on Heroku."""
+"""Media on local disk (MEDIA_STORAGE_URL=file:...): served on request, refused on Heroku."""
 
 import importlib
 import io
@@ -14,6 +14,18 @@ from django.urls import clear_url_caches
 import config.urls
 from uploads import local_media
 from uploads.local_media import media_survives_restarts
+
+
+@pytest.fixture(autouse=True)
+def media_on_local_disk(settings, tmp_path):
+    """Media on local disk, as MEDIA_STORAGE_URL=file:media gives them."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "uploads.local_media.LocalMediaStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},
+        },
+    }
 
 
 @pytest.fixture

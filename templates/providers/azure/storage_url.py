@@ -1,0 +1,48 @@
+
+
+
+SCHEME = "azure"
+ACCEPTED = (
+    "file:FOLDER (local disk) or azure://ACCOUNT:KEY@CONTAINER/PREFIX "
+    "(an Azure Blob Storage container, the key percent-encoded)"
+)
+
+
+def cloud_storage(url, static):
+    """azure://ACCOUNT:KEY@CONTAINER/PREFIX?options, as django-storages' AzureStorage options."""
+    container = url.name("container")
+    if not (url.user and url.password):
+        raise url.error(
+            "it needs the account name and its key: azure://ACCOUNT:KEY@CONTAINER/PREFIX, "
+            "the key percent-encoded (/ is %2F, + is %2B, = is %3D)"
+        )
+    options = {
+        "account_name": url.user,
+        "azure_container": container,
+        "location": url.path.strip("/"),
+        # Bounded waits: 5 s to connect, 15 s without a byte, one retry, so a frozen
+        # service gives the upload form its error well within gunicorn's timeout.
+        "client_options": {
+            "connection_timeout": 5,
+            "read_timeout": 15,
+            "retry_total": 1,
+            "initial_backoff": 1,
+            "increment_base": 2,
+        },
+    }
+    # Another blob endpoint than the account's own: an emulator (Azurite).
+    endpoint = url.endpoint()
+    if endpoint:
+        protocol = endpoint.partition(":")[0]
+        options["connection_string"] = (
+            f"DefaultEndpointsProtocol={protocol};AccountName={url.user};"
+            f"AccountKey={url.password};BlobEndpoint={endpoint};"
+        )
+    else:
+        options["account_key"] = url.password
+{%- if cookiecutter.static_storage == "bucket" %}
+    backend = "config.storages.StaticStorage" if static else "config.storages.MediaStorage"
+    return {"BACKEND": backend, "OPTIONS": options}
+{%- else %}
+    return {"BACKEND": "config.storages.MediaStorage", "OPTIONS": options}
+{%- endif %}
