@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "collectfasta",
 {%- endif %}
     "django.contrib.staticfiles",
+    "health_check",
     "uploads",
 ]
 
@@ -154,6 +155,10 @@ CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# /healthz/deep (config/health.py) answers requests that carry this bearer token,
+# and staff; without it, staff only.
+HEALTH_CHECK_TOKEN = env_str("HEALTH_CHECK_TOKEN", default="")
 
 LOGGING = {
     "version": 1,

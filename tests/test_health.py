@@ -1,0 +1,101 @@
+"""The generated /healthz/deep on every family's real server, under gunicorn: healthy
+with nothing left behind where the storage works, 500 naming the storage check
+where it does not (server killed, frozen, or local media where no directory can be).
+
+The servers and the ways to break them are the adapters' (tests/providers.py).
+"""
+
+import json
+import urllib.parse
+
+import pytest
+
+from tests.helpers import http_get
+from tests.providers import FAMILIES, MAIN_VARIANTS, case, deploy, variant
+from tests.site import Site
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "health-check-token-for-the-template-tests"
+DATABASE, STORAGE = "Database(alias='default')", "Storage(alias='default')"
+TIMED_OUT = "Unavailable: Timed out after 10 seconds"
+
+
+def deep_health(site, token=TOKEN):
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    # Longer than any check's budget: the endpoint answers first.
+    return http_get(site.url("/healthz/deep"), headers, timeout=60)
+
+
+def served(project, env, tmp_path):
+    return Site(
+        project,
+        {**env, "HEALTH_CHECK_TOKEN": TOKEN},
+        workers=1,
+        threads=4,
+        log_path=tmp_path / "gunicorn.log",
+    )
+
+
+@pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
+def test_it_is_healthy_on_every_server_and_leaves_no_probe(projects, adapter, databases, tmp_path):
+    project, env = deploy(projects, adapter, databases)
+    with served(project, env, tmp_path) as site:
+        refused = deep_health(site, token=None)
+        wrong = deep_health(site, token="not-" + TOKEN)
+        response = deep_health(site)
+
+    assert refused.status == wrong.status == 401
+    assert response.status == 200, (response, site.log_tail())
+    assert json.loads(response.body) == {DATABASE: "OK", STORAGE: "OK"}
+    assert adapter.media_objects() == {}
+
+
+FAULTS = [
+    case(adapter.id, fault)
+    for adapter in MAIN_VARIANTS
+    for fault in (("killed", "frozen") if adapter.can_fail else ("misconfigured",))
+]
+
+
+@pytest.mark.parametrize(("main", "fault"), FAULTS)
+def test_a_storage_that_fails_makes_it_unhealthy_naming_the_storage(
+    projects, server_pool, databases, tmp_path, main, fault
+):
+    adapter = variant(main)
+    if fault == "misconfigured":
+        adapter.attach(server_pool)
+    else:  # a server of its own, to break
+        adapter.start(tmp_path / "server")
+    with adapter:
+        project, env = deploy(projects, adapter, databases, static_files=False)
+        if fault == "misconfigured":
+            env = adapter.misconfigured(env, tmp_path)
+        with served(project, env, tmp_path) as site:
+            {"killed": adapter.kill, "frozen": adapter.freeze}.get(fault, lambda: None)()
+            response = deep_health(site)
+            adapter.thaw()
+
+            assert response.status == 500, (response, site.log_tail())
+            results = json.loads(response.body)
+            assert results[DATABASE] == "OK", results
+            if fault == "frozen":
+                # The check's own budget ends the wait, before the storage client's.
+                assert results[STORAGE] == TIMED_OUT, results
+            elif fault == "killed":
+                # The storage's own diagnosis, naming the server's address; the Google
+                # client retries a refused connection for 20 s, so its check may time
+                # out first.
+                server = urllib.parse.urlsplit(adapter.server.url).netloc
+                diagnosis = f"Unavailable: write failed: unreachable: http://{server}"
+                assert results[STORAGE].startswith(diagnosis) or (
+                    adapter.family == "gcs" and results[STORAGE] == TIMED_OUT
+                ), results
+            else:
+                assert results[STORAGE].startswith(
+                    "Unavailable: write failed: media directory missing: "
+                ), results
+            # The process keeps serving.
+            assert http_get(site.url("/healthz")).status == 200
