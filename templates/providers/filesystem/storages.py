@@ -2,9 +2,7 @@
 
 import errno
 
-from django.core.files.storage import FileSystemStorage
-
-from uploads.storage import UniqueNames
+from uploads.storage import LocalFiles, UniqueNames
 
 # Errors that no retry can mend: the directory is missing, read-only, not ours or full.
 MISSING_ERRNOS = {errno.ENOENT, errno.ENOTDIR}
@@ -13,11 +11,12 @@ FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 CONFIGURATION_ERRNOS = MISSING_ERRNOS | READ_ONLY_ERRNOS | FULL_ERRNOS
 
 
-class MediaStorage(UniqueNames, FileSystemStorage):
+class MediaStorage(UniqueNames, LocalFiles):
     """Django's FileSystemStorage with this project's unique names (uploads/storage.py).
 
     Files are also created with O_EXCL, so not even a name drawn twice could
-    replace a file. uploads/local_media.py serves them.
+    replace a file. uploads/local_media.py serves them. manage.py copy_media lists
+    and writes them as LocalFiles does (uploads/storage.py).
     """
 
     # What manage.py storage_check suggests when a media URL does not answer as it should.
