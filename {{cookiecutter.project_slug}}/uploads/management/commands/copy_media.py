@@ -349,6 +349,7 @@ class Command(BaseCommand):
             f"progress {files}/{all_files} files, {done / MIB:.1f}/{total / MIB:.1f} MiB, "
             f"{done / MIB / max(seconds, 1e-9):.1f} MiB/s"
         )
+        self.stdout.flush()  # seen as it happens, through a pipe or a log too
 
 
 COPY_METHODS = ("list_sizes", "open_stream", "write_exact")
