@@ -170,7 +170,7 @@ def test_a_source_that_gives_fewer_bytes_than_listed_fails(source, tmp_path, mon
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--from", "s3-like:nowhere"], "names no storage"),
+        (["--from", "nowhere:at-all"], "names no storage"),
         (
             ["--from", "file:///no/such/directory", "--to", "file:never-written"],
             "there is no directory /no/such/directory",
