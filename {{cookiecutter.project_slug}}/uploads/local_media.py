@@ -15,7 +15,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.urls import re_path
 from django.views.static import serve
 
-from .storage import UniqueNames, content_disposition
+from .storage import LocalFiles, UniqueNames, content_disposition
 
 # Errors that no retry can mend: the directory is missing, read-only, not ours or full.
 MISSING_ERRNOS = {errno.ENOENT, errno.ENOTDIR}
@@ -24,11 +24,12 @@ FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 CONFIGURATION_ERRNOS = MISSING_ERRNOS | READ_ONLY_ERRNOS | FULL_ERRNOS
 
 
-class LocalMediaStorage(UniqueNames, FileSystemStorage):
+class LocalMediaStorage(UniqueNames, LocalFiles):
     """Django's FileSystemStorage with this project's unique names (uploads/storage.py).
 
     Files are also created with O_EXCL, so not even a name drawn twice could
-    replace a file.
+    replace a file. manage.py copy_media lists and writes them as LocalFiles does
+    (uploads/storage.py).
     """
 
     # What manage.py storage_check suggests when a media URL does not answer as it should.

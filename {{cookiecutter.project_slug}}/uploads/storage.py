@@ -10,15 +10,23 @@
   plain text. Anything else (HTML, SVG, XML, scripts...) is stored with
   `Content-Disposition: attachment`, so the browser downloads it instead of
   running it, from whatever origin the storage serves it.
+
+It also holds local disk as `manage.py copy_media` reads and writes it
+(LocalFiles), which every project needs, whatever its provider: media move
+from a directory to the cloud and back. Each cloud provider's own side of a
+copy is in config/storages.py.
 """
 
+import errno
 import mimetypes
+import os
 import posixpath
 import secrets
 import string
+import tempfile
 
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import InMemoryStorage
+from django.core.files.storage import FileSystemStorage, InMemoryStorage
 
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 TOKEN_LENGTH = 16  # 36**16 is about 2**82
@@ -82,3 +90,67 @@ class MemoryMediaStorage(UniqueNames, InMemoryStorage):
 # (credentials, bucket, permissions, region) rather than being unwell: retrying
 # will not help. Timeouts (408), throttling (429) and 5xx are outages.
 CONFIGURATION_STATUSES = {301, 400, 401, 403, 404}
+
+
+# Blocks in which files are streamed from one storage to another (manage.py copy_media).
+COPY_BLOCK_SIZE = 1024 * 1024
+# What ends the name of a file that manage.py copy_media is still writing.
+PARTIAL_SUFFIX = ".copy-media-part"
+# The process's umask, read once at import (reading it means setting it, for every thread).
+UMASK = os.umask(0o022)
+os.umask(UMASK)
+
+
+class LocalFiles(FileSystemStorage):
+    """Local disk as manage.py copy_media sees it.
+
+    - list_sizes(): every file under the directory with its size, from one walk
+      (os.scandir gives each size without another system call per file);
+    - open_stream(name): the file, read in blocks;
+    - write_exact(name, stream, size): the file under exactly that name (never a
+      name of get_available_name's): written under a temporary name in the same
+      directory, then linked to its name, which fails if a file is already there.
+      An interrupted copy leaves at most a `*.copy-media-part` file, which no
+      listing counts, never a partial file under the real name.
+    """
+
+    def list_sizes(self):
+        sizes = {}
+        pending = [("", self.location)]
+        while pending:
+            prefix, directory = pending.pop()
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((f"{prefix}{entry.name}/", entry.path))
+                    elif entry.is_file() and not entry.name.endswith(PARTIAL_SUFFIX):
+                        sizes[prefix + entry.name] = entry.stat().st_size
+        return sizes
+
+    def open_stream(self, name):
+        return open(self.path(name), "rb")  # noqa: SIM115 (the caller closes it)
+
+    def write_exact(self, name, stream, size):
+        path = self.path(name)
+        directory, filename = os.path.split(path)
+        os.makedirs(directory, exist_ok=True)
+        handle, partial = tempfile.mkstemp(
+            dir=directory, prefix=f".{filename[:100]}.", suffix=PARTIAL_SUFFIX
+        )
+        try:
+            with os.fdopen(handle, "wb") as out:
+                while block := stream.read(COPY_BLOCK_SIZE):
+                    out.write(block)
+            os.chmod(partial, self.file_permissions_mode or 0o666 & ~UMASK)
+            try:
+                os.link(partial, path)  # create-only: never replaces a file
+            except OSError as error:
+                if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+                    raise
+                # No hard links on this filesystem: the check and the rename are two steps.
+                if os.path.exists(path):
+                    raise FileExistsError(errno.EEXIST, "File exists", path) from error
+                os.rename(partial, path)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)

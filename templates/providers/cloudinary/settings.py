@@ -1,16 +1,13 @@
-STORAGES = {
-    # Files go under media/ on the account (config/storages.py).
-    "default": storage_from_url(
-        "MEDIA_STORAGE_URL",
-        MEDIA_STORAGE_URL,
-        location="media",
+# Files go under media/ on the account (config/storages.py).
 {%- if cookiecutter.media_access == "private" %}
-        # Files are delivered only through signed URLs, which storage.url() builds.
-        delivery_type="authenticated",
+# They are delivered only through signed URLs, which storage.url() builds.
+MEDIA_OPTIONS = {"location": "media", "delivery_type": "authenticated"}
 {%- else %}
-        delivery_type="upload",
+MEDIA_OPTIONS = {"location": "media", "delivery_type": "upload"}
 {%- endif %}
-    ),
+
+STORAGES = {
+    "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL, **MEDIA_OPTIONS),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },

@@ -126,6 +126,15 @@ class CloudinaryStorage(Storage):
         ),
     }
 {% endif %}
+    # Why manage.py copy_media neither reads nor writes this storage.
+    copy_refused = (
+        "Cloudinary names files itself: a stored name carries the resource type and "
+        "delivery type Cloudinary assigns, and image and video names leave their format to "
+        "Cloudinary, so a copy could not keep the names the database holds; and listing an "
+        "account takes its rate-limited Admin API. Move Cloudinary media with Cloudinary's "
+        "own tools"
+    )
+
     def __init__(
         self,
         location="media",

@@ -1,23 +1,24 @@
 {%- if cookiecutter.media_access == "public" -%}
 # Public media: plain URLs (through custom_domain when the storage URL has one).
-MEDIA_CACHE_CONTROL = env_str("MEDIA_CACHE_CONTROL", default="public, max-age=86400")
-MEDIA_OPTIONS = {"querystring_auth": False}
+MEDIA_OPTIONS = {
+    "querystring_auth": False,
+    "object_parameters": {
+        "CacheControl": env_str("MEDIA_CACHE_CONTROL", default="public, max-age=86400"),
+    },
+}
 {%- else -%}
 # Private media: every URL is signed and expires after this many seconds.
-MEDIA_CACHE_CONTROL = env_str("MEDIA_CACHE_CONTROL", default="private, max-age=3600")
 MEDIA_OPTIONS = {
     "querystring_auth": True,
     "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+    "object_parameters": {
+        "CacheControl": env_str("MEDIA_CACHE_CONTROL", default="private, max-age=3600"),
+    },
 }
 {%- endif %}
 
 STORAGES = {
-    "default": storage_from_url(
-        "MEDIA_STORAGE_URL",
-        MEDIA_STORAGE_URL,
-        object_parameters={"CacheControl": MEDIA_CACHE_CONTROL},
-        **MEDIA_OPTIONS,
-    ),
+    "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL, **MEDIA_OPTIONS),
 {%- if cookiecutter.static_storage == "bucket" %}
     "staticfiles": storage_from_url(
         "STATIC_STORAGE_URL",

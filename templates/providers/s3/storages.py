@@ -1,9 +1,10 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
 
-{% if cookiecutter.media_access == "public" -%}
+from functools import cached_property
+{%- if cookiecutter.media_access == "public" %}
 from urllib.parse import quote
+{%- endif %}
 
-{% endif -%}
 from botocore.exceptions import (
     ClientError,
     HTTPClientError,
@@ -110,6 +111,48 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
             Config=self.transfer_config,
         )
         return cleaned
+
+    # manage.py copy_media: one listing, streamed reads, writes under the exact name. ----
+
+    @cached_property
+    def copy_client(self):
+        """One boto3 client for every thread of a copy (clients are thread-safe)."""
+        return self.connection.meta.client
+
+    def list_sizes(self):
+        """Every media file with its size, from list_objects_v2 (1,000 keys a request)."""
+        prefix = f"{self.location.strip('/')}/" if self.location.strip("/") else ""
+        pages = self.copy_client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket_name, Prefix=prefix
+        )
+        return {
+            item["Key"][len(prefix) :]: item["Size"]
+            for page in pages
+            for item in page.get("Contents", ())
+            if not item["Key"].endswith("/")
+        }
+
+    def open_stream(self, name):
+        key = self._normalize_name(clean_name(name))
+        return self.copy_client.get_object(Bucket=self.bucket_name, Key=key)["Body"]
+
+    def write_exact(self, name, stream, size):
+        """Write under exactly this name, with the object parameters of _save. A file
+        smaller than a part (8 MiB) goes up in one PUT from one buffer; a larger one in
+        parts (at most four in memory, AWS_S3_TRANSFER_CONFIG), and only a completed
+        multipart upload makes an object: an interrupted one leaves none
+        (ensure_storage's lifecycle rule aborts it)."""
+        key = self._normalize_name(clean_name(name))
+        parameters = self._get_write_parameters(key)
+        if size < self.transfer_config.multipart_threshold:
+            body = stream.read(size)
+            if stream.read(1):
+                raise OSError(f"the source holds more than the {size} bytes listed")
+            self.copy_client.put_object(Bucket=self.bucket_name, Key=key, Body=body, **parameters)
+        else:
+            self.copy_client.upload_fileobj(
+                stream, self.bucket_name, key, ExtraArgs=parameters, Config=self.transfer_config
+            )
 
     def configuration_problem(self, error):
         """What is wrong with the set-up when no retry can mend this error, else None."""
