@@ -103,7 +103,7 @@ class CountingStorage(MemoryMediaStorage):
 
 
 class ResizingStorage(CountingStorage):
-    """A storage that resizes images itself from their URL, as Cloudinary does."""
+    """A storage that resizes images itself from their URL (no copies stored)."""
 
     def resized_url(self, name, width, height):
         return f"{self.url(name)}?fit={width}x{height}"
