@@ -19,6 +19,9 @@ generated project uses, and checks what the real one checks:
   (as Cloudinary serves them). "authenticated" files need the URL signature: the
   first 8 characters of the URL-safe base64 SHA-1 of "<public_id>[.<format>]"
   followed by the API secret; without it, or with another, the answer is 401.
+- One transformation before the path: fl_attachment (served as a download), or
+  an image resized as Cloudinary's c_limit does (fitted in w_ x h_, never
+  enlarged) and encoded in the URL's format at quality q_, without metadata.
 
 The signature code here is written from that description, not taken from the
 SDK, so a request the SDK signs wrongly fails.
@@ -37,6 +40,7 @@ POST /_test/reset (forget them all).
 import argparse
 import base64
 import hashlib
+import io
 import json
 import mimetypes
 import re
@@ -52,11 +56,31 @@ from urllib.parse import unquote
 UNSIGNED_FIELDS = {"file", "api_key", "resource_type", "cloud_name", "signature"}
 DELIVERY = re.compile(
     r"^/(?P<cloud>[^/]+)/(?P<resource_type>image|video|raw)/(?P<type>upload|authenticated)/"
-    r"(?:s--(?P<signature>[A-Za-z0-9_-]{8})--/)?(?:(?P<transformation>fl_attachment)/)?"
+    r"(?:s--(?P<signature>[A-Za-z0-9_-]{8})--/)?(?:(?P<transformation>[a-z]{1,2}_[^/]+)/)?"
     r"(?:v\d+/)?(?P<path>.+)$"
 )
 API = re.compile(r"^/v1_1/(?P<cloud>[^/]+)/(?P<resource_type>image|video|raw)/(?P<action>\w+)$")
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
+PILLOW_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
+
+
+def resized(data, transformation, file_format):
+    """An image's bytes fitted in the transformation's c_limit box (w_, h_), in the
+    URL's format at quality q_; None for a transformation this server lacks."""
+    from PIL import Image  # only the resizing needs Pillow
+
+    params = dict(part.split("_", 1) for part in transformation.split(","))
+    if params.get("c") != "limit" or set(params) - {"c", "w", "h", "q"}:
+        return None
+    if file_format not in PILLOW_FORMATS:
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((int(params.get("w", image.width)), int(params.get("h", image.height))))
+        output = io.BytesIO()
+        options = {"quality": int(params["q"])} if "q" in params else {}
+        kind = PILLOW_FORMATS[file_format]
+        image.convert("RGB" if kind == "JPEG" else image.mode).save(output, kind, **options)
+    return output.getvalue()
 
 
 def string_to_sign(params):
@@ -226,11 +250,19 @@ class FakeCloudinary:
         if resource_type != "raw" and "." in name.rpartition("/")[2]:
             public_id, _, file_format = name.rpartition(".")
         asset = self.asset(resource_type, type_, public_id)
-        if asset is None or asset.format != file_format:
+        transformation = match["transformation"]
+        if asset is None:
+            return 404, b"", {}
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if transformation and transformation != "fl_attachment":
+            data = resource_type == "image" and resized(asset.data, transformation, file_format)
+            if not data:
+                return 400, b"", {}
+            return 200, data, {"Content-Type": content_type, "Content-Disposition": "inline"}
+        if asset.format != file_format:
             return 404, b"", {}
         # fl_attachment: Cloudinary serves the file as a download.
-        disposition = "attachment" if match["transformation"] else "inline"
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        disposition = "attachment" if transformation else "inline"
         return 200, asset.data, {"Content-Type": content_type, "Content-Disposition": disposition}
 
 

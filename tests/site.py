@@ -135,15 +135,22 @@ def create_superuser(project, env, username="admin", password=PASSWORD):
 
 
 def rows(env):
-    """Every Upload row, by pk: [{pk, title, file, image}] (image None when empty),
-    read straight from the PostgreSQL database that env's DATABASE_URL names."""
+    """Every Upload row, by pk: [{pk, title, file, image, thumbnails}] (image None
+    when empty; thumbnails: the names of its stored thumbnails, sorted), read
+    straight from the PostgreSQL database that env's DATABASE_URL names."""
     with psycopg.connect(env["DATABASE_URL"], connect_timeout=30) as database:
         found = database.execute(
-            "SELECT id, title, file, image FROM uploads_upload ORDER BY id"
+            "SELECT id, title, file, image, thumbnails FROM uploads_upload ORDER BY id"
         ).fetchall()
     return [
-        {"pk": pk, "title": title, "file": file, "image": image or None}
-        for pk, title, file, image in found
+        {
+            "pk": pk,
+            "title": title,
+            "file": file,
+            "image": image or None,
+            "thumbnails": sorted(entry["name"] for entry in sizes.values() if "name" in entry),
+        }
+        for pk, title, file, image, sizes in found
     ]
 
 

@@ -170,3 +170,14 @@ LOGGING = {
     "loggers": {"azure": {"level": "WARNING"}},
 {%- endif %}
 }
+
+# Uploaded images (uploads/images.py): an image of more pixels than this is refused
+# before it is decoded (a 50-megapixel image takes about 150 MB while it is
+# processed, one at a time per process). Each is stored without its metadata, with
+# a WebP thumbnail per size, fitted in its (width, height) box, under thumbnails/ in
+# the media storage. After changing the sizes: python manage.py rebuild_thumbnails
+IMAGE_MAX_PIXELS = 50_000_000
+THUMBNAIL_SIZES = {
+    "list": (384, 384),  # the home page, shown at up to 192 CSS pixels (2x screens)
+    "admin": (240, 240),  # the admin's change page
+}

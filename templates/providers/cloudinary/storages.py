@@ -213,6 +213,22 @@ class CloudinaryStorage(Storage):
         )
         return url
 
+    def resized_url(self, name, width, height):
+        """The image fitted in width x height, as WebP: Cloudinary resizes it from
+        the URL's transformation (and drops its metadata), so no copy is stored
+        (uploads/images.py)."""
+        resource_type, delivery_type, public_id, _ = self.parse(name)
+        url, _ = cloudinary.utils.cloudinary_url(
+            public_id,
+            resource_type=resource_type,
+            type=delivery_type,
+            format="webp",
+            transformation=[{"crop": "limit", "width": width, "height": height, "quality": 80}],
+            sign_url=delivery_type != "upload",
+            **self.account,
+        )
+        return url
+
     def configuration_problem(self, error):
         """What is wrong with the set-up when no retry can mend this error, else None."""
         if isinstance(error, CONFIGURATION_ERRORS):

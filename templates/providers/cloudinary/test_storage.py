@@ -3,6 +3,7 @@
 tests/test_cloudinary_live.py runs the same storage against a real account.
 """
 
+import base64
 import hashlib
 import json
 import re
@@ -212,6 +213,30 @@ def test_authenticated_urls_are_signed(http):
         cloudinary_url="cloudinary://111222333:other@demo-cloud", delivery_type="authenticated"
     )
     assert other_secret.url("raw/authenticated/media/uploads/r_abc.pdf") != url
+
+
+def test_resized_urls_ask_cloudinary_for_a_webp_fitted_in_the_box(http):
+    storage = make_storage(http)
+
+    url = storage.resized_url("image/upload/media/images/k3v9/photo.jpg", 288, 384)
+
+    assert url == (
+        "https://res.cloudinary.com/demo-cloud/image/upload/c_limit,h_384,q_80,w_288/"
+        "v1/media/images/k3v9/photo.webp"
+    )
+    assert http.requests == []
+
+
+def test_resized_authenticated_urls_sign_the_transformation(http):
+    storage = make_storage(http, delivery_type="authenticated")
+    name = "image/authenticated/media/images/k3v9/photo.jpg"
+
+    url = storage.resized_url(name, 288, 384)
+
+    (signature,) = re.findall(r"/s--([\w-]{8})--/c_limit,h_384,q_80,w_288/v1/", url)
+    to_sign = "c_limit,h_384,q_80,w_288/media/images/k3v9/photo.webp" + "s3cr3t"
+    expected = hashlib.sha1(to_sign.encode(), usedforsecurity=False).digest()
+    assert signature == base64.urlsafe_b64encode(expected)[:8].decode()
 
 
 def test_open_and_size_fetch_the_delivery_url(http):

@@ -1,0 +1,348 @@
+"""Uploaded images: metadata stripped, size limits, thumbnails (uploads/images.py).
+
+The storage is the unit tests' in-memory one, counting every call that would be
+a request to a real storage; the template's own tests do the same on every
+provider's real server.
+"""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from PIL import ExifTags, Image
+
+from uploads.models import Upload
+from uploads.storage import MemoryMediaStorage
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:uploads_upload_add")
+GPS = {
+    ExifTags.GPS.GPSLatitudeRef: "N",
+    ExifTags.GPS.GPSLatitude: (48.0, 51.0, 29.0),
+    ExifTags.GPS.GPSLongitudeRef: "E",
+    ExifTags.GPS.GPSLongitude: (2.0, 17.0, 40.0),
+}
+SERIAL = "CAMERA-SERIAL-0042"
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="48,51.48N"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
+
+
+def photo(width=800, height=600, orientation=6):
+    """A JPEG as a phone writes it: GPS position, camera serial, XMP, and an EXIF
+    orientation (6: the pixels are stored turned; shown upright, it is height x width).
+    Its left half is red and its right half blue, as stored."""
+    image = Image.new("RGB", (width, height), "red")
+    image.paste((0, 0, 255), (width // 2, 0, width, height))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = "Phone"
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.BodySerialNumber] = SERIAL
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(GPS)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes(), xmp=XMP, comment=b"Jane's phone")
+    return buffer.getvalue()
+
+
+def bomb_png(width=20000, height=20000):
+    """A PNG of a few kilobytes whose header says width x height (1 bit a pixel, all 0):
+    decoded, it would take width x height bytes of memory."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + (width + 7) // 8)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+class CountingStorage(MemoryMediaStorage):
+    """The in-memory media storage, counting what would be requests to a real one."""
+
+    calls = []
+
+    def _save(self, name, content):
+        self.calls.append(("save", name))
+        return super()._save(name, content)
+
+    def _open(self, name, mode="rb"):
+        self.calls.append(("open", name))
+        return super()._open(name, mode)
+
+    def exists(self, name):
+        self.calls.append(("exists", name))
+        return super().exists(name)
+
+    def size(self, name):
+        self.calls.append(("size", name))
+        return super().size(name)
+
+    def delete(self, name):
+        self.calls.append(("delete", name))
+        return super().delete(name)
+
+    def listdir(self, path):
+        self.calls.append(("listdir", path))
+        return super().listdir(path)
+
+
+class ResizingStorage(CountingStorage):
+    """A storage that resizes images itself from their URL (no copies stored)."""
+
+    def resized_url(self, name, width, height):
+        return f"{self.url(name)}?fit={width}x{height}"
+
+
+@pytest.fixture
+def storage(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.CountingStorage"}}
+    CountingStorage.calls = []
+    return default_storage
+
+
+def add(client, title="Photo", image=None, name="photo.jpg"):
+    image = SimpleUploadedFile(name, photo() if image is None else image)
+    return client.post(
+        ADD_URL, {"title": title, "file": SimpleUploadedFile("a.txt", b"a"), "image": image}
+    )
+
+
+def stored_image(name):
+    with default_storage.open(name) as stored:
+        data = stored.read()
+    return data, Image.open(io.BytesIO(data))
+
+
+def assert_no_private_metadata(data, image):
+    exif = image.getexif()
+    assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+    assert ExifTags.Base.Make not in exif
+    assert SERIAL.encode() not in data
+    assert b"xmpmeta" not in data and b"GPSLatitude" not in data
+    assert b"Jane" not in data
+    assert "xmp" not in image.info and "comment" not in image.info
+
+
+def test_an_image_is_stored_upright_without_its_metadata(admin_client, storage):
+    response = add(admin_client)
+
+    assert response.status_code == 302
+    upload = Upload.objects.get()
+    data, image = stored_image(upload.image.name)
+    assert_no_private_metadata(data, image)
+    assert image.format == "JPEG"
+    # Orientation 6 applied: the 800x600 pixels now stand 600x800, red above blue.
+    assert image.size == (600, 800)
+    assert image.getpixel((300, 100))[0] > 200 and image.getpixel((300, 700))[2] > 200
+    assert ExifTags.Base.Orientation not in image.getexif()
+
+
+def test_thumbnails_are_stored_under_their_prefix_as_small_webp(admin_client, storage, settings):
+    add(admin_client)
+
+    upload = Upload.objects.get()
+    assert set(upload.thumbnails) == set(settings.THUMBNAIL_SIZES)
+    for size, (width, height) in settings.THUMBNAIL_SIZES.items():
+        entry = upload.thumbnails[size]
+        assert entry["name"].startswith("thumbnails/")
+        assert entry["name"].endswith(".webp")
+        data, image = stored_image(entry["name"])
+        assert_no_private_metadata(data, image)
+        assert image.format == "WEBP"
+        # Fitted in the box, upright (portrait), and so recorded on the row.
+        assert image.size == (entry["width"], entry["height"])
+        assert image.height == height and image.width == round(height * 600 / 800)
+        assert width >= image.width
+        assert len(data) < 20_000
+
+
+def test_a_small_image_is_not_enlarged(admin_client, storage, png_bytes):
+    add(admin_client, image=png_bytes, name="tiny.png")
+
+    entry = Upload.objects.get().thumbnails["list"]
+    assert (entry["width"], entry["height"]) == (4, 3)
+    assert stored_image(entry["name"])[1].size == (4, 3)
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(admin_client, storage):
+    response = add(admin_client, image=bomb_png(), name="bomb.png")
+
+    assert response.status_code == 200
+    (message,) = response.context["adminform"].form.errors["image"]
+    assert "too large" in message and "megapixels" in message
+    assert not Upload.objects.exists()
+    assert [call for call in CountingStorage.calls if call[0] == "save"] == []
+
+
+def test_an_image_above_the_limit_names_its_size(admin_client, storage, settings):
+    settings.IMAGE_MAX_PIXELS = 400 * 300
+
+    response = add(admin_client)
+
+    (message,) = response.context["adminform"].form.errors["image"]
+    assert "800×600 pixels" in message and "0.12 megapixels" in message
+    assert not Upload.objects.exists()
+
+
+def test_a_format_browsers_do_not_show_is_refused(admin_client, storage):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "TIFF")
+
+    response = add(admin_client, image=buffer.getvalue(), name="scan.tiff")
+
+    assert "JPEG, PNG, GIF or WebP" in response.context["adminform"].form.errors["image"][0]
+    assert not Upload.objects.exists()
+
+
+def test_the_list_page_shows_thumbnails_without_asking_the_storage(client, admin_client, storage):
+    for number in range(3):
+        add(admin_client, title=f"Photo {number}")
+    uploads = list(Upload.objects.all())
+    CountingStorage.calls = []
+
+    page = client.get(reverse("home")).text
+
+    assert CountingStorage.calls == []
+    for upload in uploads:
+        thumbnail = upload.thumbnails["list"]
+        assert f'src="{default_storage.url(thumbnail["name"])}"' in page
+        assert f'width="{thumbnail["width"]}" height="{thumbnail["height"]}"' in page
+        # The original is linked, never shown.
+        assert f'href="{upload.image.url}"' in page
+        assert f'src="{upload.image.url}"' not in page
+        assert f'data-fallback="{reverse("thumbnail", args=[upload.pk, "list"])}"' in page
+
+
+def test_the_admin_change_page_shows_its_own_thumbnail(admin_client, storage):
+    add(admin_client)
+    upload = Upload.objects.get()
+    CountingStorage.calls = []
+
+    page = admin_client.get(reverse("admin:uploads_upload_change", args=[upload.pk])).text
+
+    assert CountingStorage.calls == []
+    assert f'src="{default_storage.url(upload.thumbnails["admin"]["name"])}"' in page
+    assert "js/thumbnails.js" in page
+
+
+def test_replacing_clearing_and_deleting_an_image_delete_its_thumbnails(
+    admin_client, storage, django_capture_on_commit_callbacks
+):
+    add(admin_client)
+    upload = Upload.objects.get()
+    first = {entry["name"] for entry in upload.thumbnails.values()}
+    change = reverse("admin:uploads_upload_change", args=[upload.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change, {"title": "Photo", "image": SimpleUploadedFile("b.jpg", photo())})
+    upload.refresh_from_db()
+    second = {entry["name"] for entry in upload.thumbnails.values()}
+    assert second and not second & first
+    assert not any(default_storage.exists(name) for name in first)
+    assert all(default_storage.exists(name) for name in second)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change, {"title": "Photo", "image-clear": "on"})
+    upload.refresh_from_db()
+    assert upload.thumbnails == {}
+    assert not any(default_storage.exists(name) for name in second)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change, {"title": "Photo", "image": SimpleUploadedFile("c.jpg", photo())})
+    upload.refresh_from_db()
+    third = {entry["name"] for entry in upload.thumbnails.values()}
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:uploads_upload_delete", args=[upload.pk]), {"post": "yes"})
+    assert not any(default_storage.exists(name) for name in third)
+
+
+def test_a_thumbnail_missing_from_the_storage_is_made_again(client, admin_client, storage):
+    add(admin_client)
+    upload = Upload.objects.get()
+    lost = upload.thumbnails["list"]["name"]
+    default_storage.delete(lost)
+    fallback = reverse("thumbnail", args=[upload.pk, "list"])
+
+    response = client.get(fallback)
+
+    upload.refresh_from_db()
+    made = upload.thumbnails["list"]["name"]
+    assert made != lost
+    assert response.status_code == 302
+    assert response["Location"] == default_storage.url(made)
+    assert stored_image(made)[1].format == "WEBP"
+    # Once there, it is not made again.
+    again = client.get(fallback)
+    upload.refresh_from_db()
+    assert (again["Location"], upload.thumbnails["list"]["name"]) == (response["Location"], made)
+    assert client.get(reverse("thumbnail", args=[upload.pk, "huge"])).status_code == 404
+
+
+def test_rebuild_thumbnails_makes_the_missing_and_then_every_one(
+    admin_client, storage, settings, django_capture_on_commit_callbacks
+):
+    add(admin_client)
+    add(admin_client, title="Kept")
+    lost_upload, kept_upload = Upload.objects.order_by("pk")
+    default_storage.delete(lost_upload.thumbnails["admin"]["name"])
+    kept = {entry["name"] for entry in kept_upload.thumbnails.values()}
+
+    call_command("rebuild_thumbnails", "--missing")
+
+    lost_upload.refresh_from_db()
+    kept_upload.refresh_from_db()
+    assert default_storage.exists(lost_upload.thumbnails["admin"]["name"])
+    assert {entry["name"] for entry in kept_upload.thumbnails.values()} == kept
+
+    settings.THUMBNAIL_SIZES = {**settings.THUMBNAIL_SIZES, "list": (100, 100)}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rebuild_thumbnails")
+
+    kept_upload.refresh_from_db()
+    assert kept_upload.thumbnails["list"]["height"] == 100
+    assert not any(default_storage.exists(name) for name in kept)
+    _, image = stored_image(kept_upload.thumbnails["list"]["name"])
+    assert image.size == (75, 100)
+
+
+def test_a_storage_that_resizes_by_url_stores_no_copies(client, admin_client, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.ResizingStorage"}}
+    ResizingStorage.calls = []
+    add(admin_client)
+    upload = Upload.objects.get()
+
+    page = client.get(reverse("home")).text
+
+    assert [name for _, name in ResizingStorage.calls if name.startswith("thumbnails/")] == []
+    entry = upload.thumbnails["list"]
+    assert "name" not in entry
+    assert (entry["width"], entry["height"]) == (288, 384)
+    url = default_storage.resized_url(upload.image.name, 288, 384)
+    assert f'src="{url.replace("&", "&amp;")}"' in page
+
+
+def test_a_stored_image_is_read_back_for_thumbnails(storage):
+    name = default_storage.save("images/old.jpg", ContentFile(photo()))
+    upload = Upload.objects.create(title="Old", file="uploads/a.txt", image=name)
+
+    call_command("rebuild_thumbnails", "--missing")
+
+    upload.refresh_from_db()
+    assert set(upload.thumbnails) == {"list", "admin"}
+    assert stored_image(upload.thumbnails["list"]["name"])[1].height == 384
