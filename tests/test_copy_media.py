@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import subprocess
+import uuid
 
 import pytest
 
@@ -213,3 +214,41 @@ def test_cloudinary_is_refused_saying_why(projects, adapter, databases, tmp_path
     assert result.returncode != 0, output
     assert "cannot copy media to or from it: Cloudinary names files itself" in output, output
     assert adapter.media_objects() == {}
+
+
+def new_bucket(adapter):
+    """An empty bucket (container) of this test's own on the adapter's server."""
+    name = f"copy-{uuid.uuid4().hex[:12]}"
+    if adapter.family == "s3":
+        adapter.server.client().create_bucket(Bucket=name)
+    elif adapter.family == "gcs":
+        adapter.server.client().create_bucket(name)
+    else:
+        adapter.client(name).create_container()
+    return name
+
+
+@pytest.mark.parametrize(
+    "adapter",
+    [case(a.id) for a in MAIN_VARIANTS if a.family in ("s3", "gcs", "azure")],
+    indirect=True,
+)
+def test_bucket_to_bucket_by_storage_url(projects, adapter, databases, tmp_path):
+    project, env = deploy(projects, adapter, databases)
+    files = old_media()
+    source = write_tree(tmp_path / "old-media", files)
+    result, output = copy_media(project, env, "--from", f"file://{source}")
+    assert result.returncode == 0, output
+    other = new_bucket(adapter)
+    # The other bucket as MEDIA_STORAGE_URL would name it, on the same server.
+    target = adapter.storage_url(other, "media")
+
+    result, output = copy_media(project, env, "--from", "default", "--to", target)
+
+    assert result.returncode == 0, output
+    assert counts(output) == (len(files), 0, len(files), 0), output
+    assert without_partials(adapter.on_bucket(other).media_objects()) == files
+    # A URL the project cannot use is refused naming what it accepts, and copies nothing.
+    result, output = copy_media(project, env, "--to", f"{target}&colour=blue", "--from", "default")
+    assert result.returncode != 0
+    assert "it has an unknown option (colour)" in output, output
