@@ -84,5 +84,9 @@ def test_private_media_take_no_custom_domain():
         "&custom_domain=cdn.example.com"
     )
 
+{%- if cookiecutter.static_storage == "bucket" %}
     assert "custom_domain serves public files" in message
+{%- else %}
+    assert "it has an unknown option (custom_domain)" in message
+{%- endif %}
 {%- endif %}

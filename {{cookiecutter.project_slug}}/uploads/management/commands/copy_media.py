@@ -65,7 +65,7 @@ def resolve(spec):
             options = getattr(settings, "MEDIA_OPTIONS", {})
             params = storage_from_url("the storage URL", spec, **options)
         except ImproperlyConfigured as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(f"{spec!r} names no storage: {error}") from None
         return storages.create_storage(params)
     raise CommandError(
         f"{spec!r} names no storage: give a STORAGES alias "
