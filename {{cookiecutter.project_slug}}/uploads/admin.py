@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from .forms import UploadForm
 from .models import Upload
+from .streaming import StreamingUploadsAdmin
 
 
 @admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
+class UploadAdmin(StreamingUploadsAdmin, admin.ModelAdmin):
     form = UploadForm
     list_display = ["title", "file", "uploaded_at"]
     search_fields = ["title"]

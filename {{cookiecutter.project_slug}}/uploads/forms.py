@@ -5,6 +5,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
 
 from .models import Upload
+from .streaming import StreamedFile
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class UploadForm(forms.ModelForm):
         field = Upload._meta.get_field(name)
         storage = field.storage
         try:
+            if isinstance(upload, StreamedFile):  # stored while it arrived (uploads/streaming.py)
+                return upload.claim()
             filename = field.generate_filename(self.instance, upload.name)
             return storage.save(filename, upload, max_length=field.max_length)
         except SuspiciousFileOperation as error:

@@ -1,6 +1,7 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
 
 from functools import cached_property
+from types import SimpleNamespace
 {%- if cookiecutter.media_access == "public" %}
 from urllib.parse import quote
 {%- endif %}
@@ -35,6 +36,36 @@ CREDENTIALS_REFUSED = {
 WRONG_REGION = {
     "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"
 }  # fmt: skip
+
+
+class MultipartUpload:
+    """One S3 multipart upload, its parts sent as they come (from several threads).
+    Only complete() makes an object; abort() drops the parts sent so far."""
+
+    def __init__(self, client, bucket, key, parameters):
+        self.client, self.target = client, {"Bucket": bucket, "Key": key}
+        # boto3's own checksums where the client sends them (AWS itself), as
+        # upload_file asks for them: CRC32 per part, listed again at completion.
+        self.checksum = {}
+        if client.meta.config.request_checksum_calculation == "when_supported":
+            self.checksum = {"ChecksumAlgorithm": "CRC32"}
+        answer = client.create_multipart_upload(**self.target, **parameters, **self.checksum)
+        self.target["UploadId"] = answer["UploadId"]
+
+    def send_part(self, number, body):
+        answer = self.client.upload_part(
+            **self.target, PartNumber=number, Body=body, **self.checksum
+        )
+        part = {"ETag": answer["ETag"], "PartNumber": number}
+        if self.checksum and "ChecksumCRC32" in answer:
+            part["ChecksumCRC32"] = answer["ChecksumCRC32"]
+        return part
+
+    def complete(self, parts):
+        self.client.complete_multipart_upload(**self.target, MultipartUpload={"Parts": parts})
+
+    def abort(self):
+        self.client.abort_multipart_upload(**self.target)
 
 
 {% if cookiecutter.media_access == "public" -%}
@@ -112,11 +143,26 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
         )
         return cleaned
 
+    # Uploads streamed while the request arrives (uploads/streaming.py). ---------------
+
+    @property
+    def stream_part_size(self):
+        """Files larger than one part stream in parts of this size (AWS_S3_TRANSFER_CONFIG)."""
+        return None if self.gzip else self.transfer_config.multipart_chunksize
+
+    def start_multipart(self, name, content_type):
+        """A multipart upload of a new object under exactly this (unique) name, with
+        the object parameters of _save."""
+        key = self._normalize_name(clean_name(name))
+        parameters = self._get_write_parameters(key, SimpleNamespace(content_type=content_type))
+        return MultipartUpload(self.copy_client, self.bucket_name, key, parameters)
+
     # manage.py copy_media: one listing, streamed reads, writes under the exact name. ----
 
     @cached_property
     def copy_client(self):
-        """One boto3 client for every thread of a copy (clients are thread-safe)."""
+        """One boto3 client for every thread of a copy or of a streamed upload
+        (clients are thread-safe)."""
         return self.connection.meta.client
 
     def list_sizes(self):
