@@ -32,7 +32,7 @@ class FakeMultipart:
     def send_part(self, number, body):
         if self.storage.fail_at_part == number:
             raise ConnectionError("storage service went away")
-        self.parts[number] = body.read()
+        self.parts[number] = bytes(body.read())
         return number
 
     def complete(self, numbers):

@@ -7,8 +7,8 @@ whose storage supports it (config/storages.py offers `stream_part_size` and
 `start_multipart` for S3), a file is sent in parts while it is still arriving,
 a few parts at a time, under the very name the form would have given it (the
 field's `upload_to` date folders and the storage's unique folder), so nothing is
-copied afterwards. Memory stays bounded: at most IN_FLIGHT parts being sent and
-one being filled.
+copied afterwards. Memory stays bounded: at most PARTS_IN_MEMORY parts, being
+sent or being filled.
 
 The guarantees of uploads/forms.py hold:
 
@@ -31,7 +31,7 @@ import io
 import logging
 import mmap
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
@@ -42,9 +42,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 logger = logging.getLogger(__name__)
 
-# Parts of one file being sent at the same time. With 8 MiB parts a streamed
-# upload holds at most 24 MiB: two parts being sent, one being filled.
-IN_FLIGHT = 2
+# Parts of one file in memory: being sent, or being filled from the request.
+# With 8 MiB parts a streamed upload holds at most 24 MiB. The next part is
+# filled while the others are sent, and sent as soon as it is full, so up to
+# three are sent at once while the request body waits for a free buffer.
+PARTS_IN_MEMORY = 3
 # Threads that send parts, shared by every upload of the process.
 SENDERS = 8
 _senders = None
@@ -58,6 +60,10 @@ def senders():
         if _senders is None:
             _senders = ThreadPoolExecutor(SENDERS, thread_name_prefix="upload-part")
         return _senders
+
+
+def first(pair):
+    return pair[0]
 
 
 def streamable_fields(model):
@@ -85,8 +91,9 @@ class PartBuffer:
     """One part's bytes in an anonymous memory map of their own.
 
     Closing it gives the memory back to the system at once, which freed
-    malloc blocks of this size do not always do. The storage client reads it
-    as a file (read, seek, tell).
+    malloc blocks of this size do not always do; until then an upload reuses
+    it for its next parts (a fresh map costs a page fault per 4 KiB written).
+    The storage client reads it as a file (read, seek, tell).
     """
 
     def __init__(self, capacity):
@@ -99,6 +106,10 @@ class PartBuffer:
         self.map[self.size : self.size + taken] = view[:taken]
         self.size += taken
         return taken
+
+    def reset(self):
+        self.size = self.position = 0
+        return self
 
     @property
     def full(self):
@@ -128,9 +139,11 @@ class PartBuffer:
 
     def close(self):
         try:
-            self.map.close()
+            if self.map is not None:
+                self.map.close()
         except BufferError:  # a view of it is still held: unmapped when that goes
-            self.map = None
+            pass
+        self.map = None
 
 
 class StreamedFile(UploadedFile):
@@ -164,16 +177,19 @@ class StreamedFile(UploadedFile):
 
 class Stream:
     """One file on its way to the storage: buffered into parts, a multipart
-    upload started when the first part is full, parts sent by the senders."""
+    upload started when the first part is full, parts sent by the senders.
+    At most PARTS_IN_MEMORY buffers, being sent or filled; a buffer sent goes
+    back to `spare` for a later part."""
 
     def __init__(self, field, name, file_name, content_type, charset, content_type_extra):
         self.field, self.storage, self.name = field, field.storage, name
         self.file_name, self.content_type = file_name, content_type
         self.charset, self.content_type_extra = charset, content_type_extra
         self.part_size = self.storage.stream_part_size
-        self.buffer = PartBuffer(self.part_size)
-        self.upload, self.sending, self.parts = None, [], []
+        self.upload, self.number, self.sending, self.parts = None, 0, [], []
         self.error, self.completed, self.ended = None, False, False
+        self.spare = []
+        self.buffer = self.new_buffer()
 
     def write(self, data):
         if self.error is not None:
@@ -182,28 +198,43 @@ class Stream:
         while view:
             view = view[self.buffer.fill(view) :]
             if self.buffer.full:
-                self.send(self.buffer)
+                buffer, self.buffer = self.buffer, None
+                self.send(buffer)
+                if self.error is None:
+                    self.buffer = self.new_buffer()
                 if self.error is not None:
                     return
-                self.buffer = PartBuffer(self.part_size)
+
+    def new_buffer(self):
+        """A buffer for the next part, once fewer than PARTS_IN_MEMORY are being sent."""
+        try:
+            while len(self.sending) >= PARTS_IN_MEMORY:
+                self.collect(wait(self.sending, return_when=FIRST_COMPLETED).done)
+        except Exception as error:
+            self.fail(error)
+            return None
+        return self.spare.pop().reset() if self.spare else PartBuffer(self.part_size)
+
+    def collect(self, done):
+        """Take the results of parts sent (raising a part's error)."""
+        self.sending = [sending for sending in self.sending if sending not in done]
+        self.parts += [sending.result() for sending in done]
 
     def send(self, buffer):
         try:
             if self.upload is None:
                 self.upload = self.storage.start_multipart(self.name, self.content_type)
-            while len(self.sending) >= IN_FLIGHT:
-                self.parts.append(self.sending.pop(0).result())
-            number = len(self.parts) + len(self.sending) + 1
-            self.sending.append(senders().submit(self.send_part, number, buffer))
+            self.number += 1
+            self.sending.append(senders().submit(self.send_part, self.number, buffer))
         except Exception as error:
-            buffer.close()
+            self.spare.append(buffer)
             self.fail(error)
 
     def send_part(self, number, buffer):
         try:
-            return self.upload.send_part(number, buffer)
+            return number, self.upload.send_part(number, buffer)
         finally:
-            buffer.close()
+            self.spare.append(buffer)
 
     def fail(self, error):
         storage = type(self.storage).__name__
@@ -219,6 +250,7 @@ class Stream:
             self.ended = True
             data = buffer.getvalue()
             buffer.close()
+            self.release()
             return InMemoryUploadedFile(
                 io.BytesIO(data), self.field.name, self.file_name, self.content_type, size,
                 self.charset, self.content_type_extra,
@@ -226,30 +258,28 @@ class Stream:
         if self.error is None and buffer.size:
             self.send(buffer)
         elif buffer is not None:
-            buffer.close()
+            self.spare.append(buffer)
         if self.error is None:
             try:
-                self.parts += [sending.result() for sending in self.sending]
-                self.sending = []
-                self.upload.complete(self.parts)
+                self.collect(list(self.sending))
+                self.upload.complete([part for _, part in sorted(self.parts, key=first)])
                 self.completed = True
             except Exception as error:
                 self.fail(error)
         self.ended = True
+        self.release()
         return StreamedFile(self, size, self.error)
 
     def abort(self):
         """Stop the multipart upload: wait for the parts being sent (a part that
         lands after the abort could outlive it), then abort it."""
         self.ended = True
-        if self.buffer is not None:
-            self.buffer.close()
-            self.buffer = None
         for sending in self.sending:
             if not sending.cancel():
                 with suppress(Exception):  # the abort follows; the first error is kept
                     sending.result()
         self.sending = []
+        self.release()
         if self.upload is not None and not self.completed:
             try:
                 self.upload.abort()
@@ -257,6 +287,14 @@ class Stream:
                 logger.exception("Could not abort the upload of %r (the bucket's lifecycle "
                                  "rule removes its parts)", self.name)  # fmt: skip
             self.upload = None
+
+    def release(self):
+        """Give every buffer's memory back (none is being sent any more)."""
+        if self.buffer is not None:
+            self.spare.append(self.buffer)
+            self.buffer = None
+        while self.spare:
+            self.spare.pop().close()
 
     def in_a_row(self):
         model = self.field.model
