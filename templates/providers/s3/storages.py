@@ -101,7 +101,9 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
 
     Each save is a single PUT under a new unique name: no HEAD first, and no
     reliance on the service honouring `If-None-Match` (not every S3-compatible
-    service does), so no upload can replace another on any of them.
+    service does), so no upload can replace another on any of them. Large admin
+    uploads are multipart uploads under such a name, sent while the request
+    arrives (start_multipart, uploads/streaming.py).
     """
 
     # What manage.py storage_check suggests when a media URL does not answer as it should.
