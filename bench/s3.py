@@ -186,7 +186,8 @@ def upload_benchmark(venv, root, env, server, size_mb, workdir, rounds=3):
     print(
         f"  gunicorn worker RSS             {baseline / 1024:6.1f} MiB after warm-up; "
         f"peak growth {max(peaks) / 1024:.1f} MiB (target <= 32 MiB), "
-        f"held after each request: {', '.join(f'{kib / 1024:.1f}' for kib in after)} MiB"
+        f"held after each request: {', '.join(f'{kib / 1024:.1f}' for kib in after)} MiB "
+        "(target: given back)"
     )
 
 
