@@ -1,8 +1,8 @@
 """Large admin uploads stream to the storage while the request arrives (uploads/streaming.py).
 
 The storage here is the in-memory media storage with the two methods a streaming
-storage offers (config/storages.py has them for S3), in parts of 64 KiB, and a
-record of every multipart upload it saw.
+storage offers (config/storages.py has them where the provider can), in parts of
+64 KiB, and a record of every multipart upload it saw.
 """
 
 import pytest

@@ -3,12 +3,12 @@
 Django's default upload handlers write a large file to a temporary file first;
 the form stores it only once the whole request is in, so the storage's upload
 starts late and the time of both adds up. Here, for the file fields of a form
-whose storage supports it (config/storages.py offers `stream_part_size` and
-`start_multipart` for S3), a file is sent in parts while it is still arriving,
-a few parts at a time, under the very name the form would have given it (the
-field's `upload_to` date folders and the storage's unique folder), so nothing is
-copied afterwards. Memory stays bounded: at most PARTS_IN_MEMORY parts, being
-sent or being filled.
+whose storage supports it (its `stream_part_size` and `start_multipart`, in
+config/storages.py where the provider has multipart uploads), a file is sent in
+parts while it is still arriving, a few parts at a time, under the very name the
+form would have given it (the field's `upload_to` date folders and the storage's
+unique folder), so nothing is copied afterwards. Memory stays bounded: at most
+PARTS_IN_MEMORY parts, being sent or being filled.
 
 The guarantees of uploads/forms.py hold:
 
