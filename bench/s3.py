@@ -73,14 +73,15 @@ def project_env(root, server, db):
         DATABASE_URL=f"sqlite:///{db}",
         SECURE_SSL_REDIRECT="False",
         MEDIA_STORAGE_URL=storage_url(server),
+        STATIC_STORAGE_URL=storage_url(server, prefix="static"),
     )
 
 
-def storage_url(server, *options):
+def storage_url(server, *options, prefix="media"):
     """The project's storage URL of the server's public bucket (options: more query)."""
     key, secret = quote(server.access_key, safe=""), quote(server.secret_key, safe="")
     query = "&".join([f"endpoint={server.endpoint}", "addressing_style=path", *options])
-    return f"s3://{key}:{secret}@{server.public_bucket}/media?{query}"
+    return f"s3://{key}:{secret}@{server.public_bucket}/{prefix}?{query}"
 
 
 def run(venv, root, env, *args):
@@ -185,7 +186,8 @@ def upload_benchmark(venv, root, env, server, size_mb, workdir, rounds=3):
     print(
         f"  gunicorn worker RSS             {baseline / 1024:6.1f} MiB after warm-up; "
         f"peak growth {max(peaks) / 1024:.1f} MiB (target <= 32 MiB), "
-        f"held after each request: {', '.join(f'{kib / 1024:.1f}' for kib in after)} MiB"
+        f"held after each request: {', '.join(f'{kib / 1024:.1f}' for kib in after)} MiB "
+        "(target: given back)"
     )
 
 
@@ -246,7 +248,7 @@ options = settings.STORAGES["default"]["OPTIONS"]
 print(json.dumps({
     "project": per_call(default_storage),
     "botocore": per_call(S3Storage(**options)),
-    "custom_domain": per_call(S3Storage(**options, custom_domain="cdn.example.com")),
+    "custom_domain": per_call(S3Storage(**{**options, "custom_domain": "cdn.example.com"})),
 }))
 """
 

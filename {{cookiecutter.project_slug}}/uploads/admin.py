@@ -4,10 +4,11 @@ from django.template.loader import render_to_string
 from .forms import UploadForm
 from .images import thumbnail
 from .models import Upload
+from .streaming import StreamingUploadsAdmin
 
 
 @admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
+class UploadAdmin(StreamingUploadsAdmin, admin.ModelAdmin):
     form = UploadForm
     list_display = ["title", "file", "uploaded_at"]
     search_fields = ["title"]

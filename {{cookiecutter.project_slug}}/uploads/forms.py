@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from .images import ImageRefused, check, delete_quietly, prepare, store_thumbnails
 from .models import Upload
+from .streaming import StreamedFile
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ class UploadForm(forms.ModelForm):
         field = Upload._meta.get_field(name)
         storage = field.storage
         try:
+            if isinstance(content, StreamedFile):  # stored while it arrived (uploads/streaming.py)
+                return content.claim()
             stored_name = field.generate_filename(self.instance, filename)
             return storage.save(stored_name, content, max_length=field.max_length)
         except SuspiciousFileOperation as error:

@@ -1,6 +1,7 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
 
 from functools import cached_property
+from types import SimpleNamespace
 {%- if cookiecutter.media_access == "public" %}
 from urllib.parse import quote
 {%- endif %}
@@ -37,6 +38,36 @@ WRONG_REGION = {
 }  # fmt: skip
 
 
+class MultipartUpload:
+    """One S3 multipart upload, its parts sent as they come (from several threads).
+    Only complete() makes an object; abort() drops the parts sent so far."""
+
+    def __init__(self, client, bucket, key, parameters):
+        self.client, self.target = client, {"Bucket": bucket, "Key": key}
+        # boto3's own checksums where the client sends them (AWS itself), as
+        # upload_file asks for them: CRC32 per part, listed again at completion.
+        self.checksum = {}
+        if client.meta.config.request_checksum_calculation == "when_supported":
+            self.checksum = {"ChecksumAlgorithm": "CRC32"}
+        answer = client.create_multipart_upload(**self.target, **parameters, **self.checksum)
+        self.target["UploadId"] = answer["UploadId"]
+
+    def send_part(self, number, body):
+        answer = self.client.upload_part(
+            **self.target, PartNumber=number, Body=body, **self.checksum
+        )
+        part = {"ETag": answer["ETag"], "PartNumber": number}
+        if self.checksum and "ChecksumCRC32" in answer:
+            part["ChecksumCRC32"] = answer["ChecksumCRC32"]
+        return part
+
+    def complete(self, parts):
+        self.client.complete_multipart_upload(**self.target, MultipartUpload={"Parts": parts})
+
+    def abort(self):
+        self.client.abort_multipart_upload(**self.target)
+
+
 {% if cookiecutter.media_access == "public" -%}
 class PlainURLs:
     """Unsigned URLs built as strings.
@@ -70,7 +101,9 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
 
     Each save is a single PUT under a new unique name: no HEAD first, and no
     reliance on the service honouring `If-None-Match` (not every S3-compatible
-    service does), so no upload can replace another on any of them.
+    service does), so no upload can replace another on any of them. Large admin
+    uploads are multipart uploads under such a name, sent while the request
+    arrives (start_multipart, uploads/streaming.py).
     """
 
     # What manage.py storage_check suggests when a media URL does not answer as it should.
@@ -112,11 +145,26 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
         )
         return cleaned
 
+    # Uploads streamed while the request arrives (uploads/streaming.py). ---------------
+
+    @property
+    def stream_part_size(self):
+        """Files larger than one part stream in parts of this size (the transfer configuration, config/storage_url.py)."""
+        return None if self.gzip else self.transfer_config.multipart_chunksize
+
+    def start_multipart(self, name, content_type):
+        """A multipart upload of a new object under exactly this (unique) name, with
+        the object parameters of _save."""
+        key = self._normalize_name(clean_name(name))
+        parameters = self._get_write_parameters(key, SimpleNamespace(content_type=content_type))
+        return MultipartUpload(self.copy_client, self.bucket_name, key, parameters)
+
     # manage.py copy_media: one listing, streamed reads, writes under the exact name. ----
 
     @cached_property
     def copy_client(self):
-        """One boto3 client for every thread of a copy (clients are thread-safe)."""
+        """One boto3 client for every thread of a copy or of a streamed upload
+        (clients are thread-safe)."""
         return self.connection.meta.client
 
     def list_sizes(self):
@@ -139,7 +187,7 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
     def write_exact(self, name, stream, size):
         """Write under exactly this name, with the object parameters of _save. A file
         smaller than a part (8 MiB) goes up in one PUT from one buffer; a larger one in
-        parts (at most four in memory, AWS_S3_TRANSFER_CONFIG), and only a completed
+        parts (at most four in memory, config/storage_url.py), and only a completed
         multipart upload makes an object: an interrupted one leaves none
         (ensure_storage's lifecycle rule aborts it)."""
         key = self._normalize_name(clean_name(name))
