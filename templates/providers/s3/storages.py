@@ -149,7 +149,8 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
 
     @property
     def stream_part_size(self):
-        """Files larger than one part stream in parts of this size (the transfer configuration, config/storage_url.py)."""
+        """Files larger than one part stream in parts of this size (the transfer
+        configuration of config/storage_url.py)."""
         return None if self.gzip else self.transfer_config.multipart_chunksize
 
     def start_multipart(self, name, content_type):
