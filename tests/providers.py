@@ -483,6 +483,12 @@ class S3Adapter(Adapter):
         client = self.server.client()
         for item in self.objects("media/"):
             client.delete_object(Bucket=self.bucket, Key=item["Key"])
+        # And the multipart uploads a killed or cut-short test left unfinished.
+        answer = client.list_multipart_uploads(Bucket=self.bucket)
+        for upload in answer.get("Uploads", []):
+            client.abort_multipart_upload(
+                Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+            )
 
     def media_objects(self):
         return {

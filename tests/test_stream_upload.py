@@ -41,7 +41,7 @@ def in_progress(adapter):
     return [upload["Key"] for upload in answer.get("Uploads", [])]
 
 
-def wait_for(condition, timeout=60, what="the condition"):
+def wait_for(condition, timeout=180, what="the condition"):
     deadline = time.monotonic() + timeout
     while not (found := condition()):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
