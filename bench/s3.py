@@ -217,12 +217,16 @@ def collectstatic_benchmark(venv, root, env, server):
         for item in listing.get("Contents", []):
             client.delete_object(Bucket=server.public_bucket, Key=item["Key"])
         runs = []
+        run_env = env
+        if extra:
+            # Collectfasta reads its switch when Django starts: a settings module of
+            # the bench's own turns it off.
+            (root / "bench_plain_settings.py").write_text(
+                "from config.settings import *  # noqa: F403\nCOLLECTFASTA_ENABLED = False\n"
+            )
+            run_env = {**env, "DJANGO_SETTINGS_MODULE": "bench_plain_settings"}
         for _ in ("full", "rerun"):
-            code = COUNT_REQUESTS
-            if extra:
-                code = "from django.conf import settings; settings.COLLECTFASTA_ENABLED = False\n"
-                code += COUNT_REQUESTS
-            out = run(venv, root, env, "python", "manage.py", "shell", "-c", code)
+            out = run(venv, root, run_env, "python", "manage.py", "shell", "-c", COUNT_REQUESTS)
             seconds, calls = out.strip().splitlines()[-1].split()
             runs.append(f"{float(seconds):5.2f} s {int(calls):4d} requests")
         print(f"  {label:48s} full {runs[0]} | no-op rerun {runs[1]}")
