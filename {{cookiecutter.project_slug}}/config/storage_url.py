@@ -42,6 +42,14 @@ from botocore.config import Config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_STORAGE = "uploads.local_media.LocalMediaStorage"
+{%- if cookiecutter.__family == "cloudinary" %}
+MEDIA_BACKEND = "config.storages.CloudinaryStorage"
+{%- elif cookiecutter.__family != "filesystem" %}
+MEDIA_BACKEND = "config.storages.MediaStorage"
+{%- endif %}
+{%- if cookiecutter.static_storage == "bucket" %}
+STATIC_BACKEND = "config.storages.StaticStorage"
+{%- endif %}
 {%- if cookiecutter.__family == "filesystem" %}
 ACCEPTED = "file:FOLDER (local disk)"
 {%- endif %}
@@ -124,10 +132,10 @@ class StorageURL:
             raise self.error(f"it has an unknown option ({unknown}); its options are: {known}")
 
 
-def storage_from_url(variable, value, static=False, **cloud_options):
+def storage_from_url(variable, value, static=False, **extra_options):
     """The STORAGES entry (BACKEND and OPTIONS) for a storage URL.
 
-    `static` is for collected static files; `cloud_options` are added to the
+    `static` is for collected static files; `extra_options` are added to the
     OPTIONS of a cloud storage (local disk has no use for them).
     """
     url = StorageURL(variable, value)
@@ -135,8 +143,12 @@ def storage_from_url(variable, value, static=False, **cloud_options):
         storage = local_storage(url, static)
 {%- if cookiecutter.__family != "filesystem" %}
     elif url.scheme == SCHEME:
-        storage = cloud_storage(url, static)
-        storage["OPTIONS"].update(cloud_options)
+        options = {**cloud_options(url, static), **extra_options}
+{%- if cookiecutter.static_storage == "bucket" %}
+        storage = {"BACKEND": STATIC_BACKEND if static else MEDIA_BACKEND, "OPTIONS": options}
+{%- else %}
+        storage = {"BACKEND": MEDIA_BACKEND, "OPTIONS": options}
+{%- endif %}
 {%- endif %}
     elif url.scheme:
         raise url.error(f"its scheme {url.scheme}: is not one this project stores files with")

@@ -8,7 +8,7 @@ ACCEPTED = (
 )
 
 
-def cloud_storage(url, static):
+def cloud_options(url, static):
     """azure://ACCOUNT:KEY@CONTAINER/PREFIX?options, as django-storages' AzureStorage options."""
     container = url.name("container")
     if not (url.user and url.password):
@@ -40,9 +40,4 @@ def cloud_storage(url, static):
         )
     else:
         options["account_key"] = url.password
-{%- if cookiecutter.static_storage == "bucket" %}
-    backend = "config.storages.StaticStorage" if static else "config.storages.MediaStorage"
-    return {"BACKEND": backend, "OPTIONS": options}
-{%- else %}
-    return {"BACKEND": "config.storages.MediaStorage", "OPTIONS": options}
-{%- endif %}
+    return options

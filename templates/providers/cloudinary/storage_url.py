@@ -8,14 +8,11 @@ ACCEPTED = (
 )
 
 
-def cloud_storage(url, static):
+def cloud_options(url, static):
     """The account URL in the SDK's own format, query options included (config/storages.py)."""
     url.name("cloud")
     if not (url.user and url.password):
         raise url.error("it needs the API key and secret: cloudinary://API_KEY:API_SECRET@CLOUD")
     # The query holds the SDK's own options (e.g. secure_distribution), read with the URL.
     url.options.clear()
-    return {
-        "BACKEND": "config.storages.CloudinaryStorage",
-        "OPTIONS": {"cloudinary_url": urlunsplit(url.raw)},
-    }
+    return {"cloudinary_url": urlunsplit(url.raw)}

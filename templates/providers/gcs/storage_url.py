@@ -5,7 +5,7 @@ SCHEME = "gs"
 ACCEPTED = "file:FOLDER (local disk) or gs://BUCKET/PREFIX (a Google Cloud Storage bucket)"
 
 
-def cloud_storage(url, static):
+def cloud_options(url, static):
     """gs://BUCKET/PREFIX?options, as django-storages' GoogleCloudStorage options."""
     bucket = url.name("bucket")
     if url.has_userinfo:
@@ -29,9 +29,4 @@ def cloud_storage(url, static):
 {%- else %}
     options["querystring_auth"] = False
 {%- endif %}
-{%- if cookiecutter.static_storage == "bucket" %}
-    backend = "config.storages.StaticStorage" if static else "config.storages.MediaStorage"
-    return {"BACKEND": backend, "OPTIONS": options}
-{%- else %}
-    return {"BACKEND": "config.storages.MediaStorage", "OPTIONS": options}
-{%- endif %}
+    return options

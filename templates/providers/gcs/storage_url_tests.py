@@ -15,7 +15,8 @@ def test_a_gs_url_gives_bucket_and_prefix():
 
 
 def test_an_emulator_endpoint_sends_the_google_client_there(monkeypatch):
-    monkeypatch.delenv("STORAGE_EMULATOR_HOST", raising=False)
+    # Set here first, so that monkeypatch removes what the parser sets.
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", "http://elsewhere:1")
 
     media = options("gs://media/media?endpoint=http://localhost:4443/")
 

@@ -14,7 +14,7 @@ ACCEPTED = (
 {%- endif %}
 
 
-def cloud_storage(url, static):
+def cloud_options(url, static):
     """s3://KEY:SECRET@BUCKET/PREFIX?options, as django-storages' S3Storage options."""
     bucket = url.name("bucket")
 {%- if cookiecutter.storage_provider == "aws-s3" %}
@@ -85,12 +85,7 @@ def cloud_storage(url, static):
 {%- endif %}
     options["custom_domain"] = custom_domain
 {%- endif %}
-{%- if cookiecutter.static_storage == "bucket" %}
-    backend = "config.storages.StaticStorage" if static else "config.storages.MediaStorage"
-    return {"BACKEND": backend, "OPTIONS": options}
-{%- else %}
-    return {"BACKEND": "config.storages.MediaStorage", "OPTIONS": options}
-{%- endif %}
+    return options
 
 
 # Large files go up in 8 MiB parts, four at a time, with at most four parts read
