@@ -29,6 +29,9 @@ class CountingProxy:
         self.target, self.address = target, (host, int(port))
         self.lock = threading.Lock()
         self.requests, self.sent, self.connections = [], 0, 0
+        # hold_after(): bytes passed both ways, the budget, and the moment it ran out.
+        self.passed, self.budget = 0, None
+        self.held, self.released = threading.Event(), threading.Event()
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.netloc = f"127.0.0.1:{self.listener.getsockname()[1]}"
         self.open = []
@@ -80,11 +83,26 @@ class CountingProxy:
                         self.sent += len(data)
                         self.requests += found
                     tail = scanned[-2048:] if not found else scanned[scanned.rfind(b"\r\n") :]
+                if self.budget is not None:
+                    with self.lock:
+                        self.passed += len(data)
+                        over = self.passed > self.budget
+                    if over:
+                        # Nothing more passes, either way, until the proxy closes.
+                        self.held.set()
+                        self.released.wait()
+                        return
                 destination.sendall(data)
         with suppress(OSError):
             destination.shutdown(socket.SHUT_WR)
 
+    def hold_after(self, budget):
+        """Pass `budget` bytes (both directions together), then hold every connection:
+        a transfer larger than that cannot finish, however fast the machine."""
+        self.budget = budget
+
     def close(self):
+        self.released.set()
         self.listener.close()
         with self.lock:
             sockets, self.open = self.open, []

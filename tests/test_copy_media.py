@@ -13,12 +13,15 @@ import os
 import re
 import signal
 import subprocess
+import threading
+import urllib.parse
 import uuid
 
 import pytest
 
 from tests.helpers import clean_env, http_get
 from tests.providers import MAIN_VARIANTS, case, deploy
+from tests.proxy import CountingProxy
 from tests.site import AdminSession, Site
 
 pytestmark = pytest.mark.slow
@@ -27,8 +30,6 @@ MIB = 1024 * 1024
 # What the command names a file it is still writing on local disk (uploads/storage.py).
 PARTIAL_SUFFIX = ".copy-media-part"
 COPYABLE = [case(adapter.id) for adapter in MAIN_VARIANTS if adapter.family != "cloudinary"]
-# "progress 0/4 files, 12.0/48.0 MiB, 30.1 MiB/s"
-PROGRESS = re.compile(r"^progress \d+/\d+ files, (?P<done>[\d.]+)/(?P<total>[\d.]+) MiB")
 # "Listed 5 files at the source and 0 at the destination in 0.12 s: 5 to copy (9.0 MiB), 0 ..."
 LISTED = re.compile(r"^Listed (\d+) files .*: (?P<pending>\d+) to copy .*, (?P<there>\d+) already")
 DONE = re.compile(r"^Done in [\d.]+ s: (?P<copied>\d+) copied .*, (?P<failed>\d+) failed")
@@ -134,35 +135,40 @@ def test_local_media_move_to_the_storage_and_back_with_every_name_kept(
     assert read_tree(back) == files
 
 
-def killed_in_the_large_file(project, env, *args):
-    """Run copy_media and SIGKILL it once it has begun reading the largest file (which
-    goes first) with 16 MiB or more of it still unread, as its progress lines show
-    (they count bytes read; parts in flight are read ahead): its output."""
+def killed_in_the_large_file(project, env, adapter, *args):
+    """Run copy_media with the server behind a proxy that passes 16 MiB and then holds
+    every connection, so the largest file (64 MiB, copied first) cannot finish however
+    fast the machine; SIGKILL it once the proxy holds: its output."""
+    target = urllib.parse.urlsplit(adapter.server.url).netloc
     command = [
         project.venv / "bin" / "python", "manage.py", "copy_media", *args,
         "--workers", "2", "--progress-every", "0.05",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        cwd=project.root,
-        env=clean_env(**env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    seen = []
-    try:
-        for line in process.stdout:
-            seen.append(line)
-            progress = PROGRESS.match(line)
-            if progress and 0 < float(progress["done"]) < float(progress["total"]) - 16:
+    with CountingProxy(target) as proxy:
+        proxy.hold_after(16 * MIB)
+        process = subprocess.Popen(
+            command,
+            cwd=project.root,
+            env=clean_env(**proxy.route(env)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+        def kill_once_held():
+            if proxy.held.wait(timeout=600):
                 process.send_signal(signal.SIGKILL)
-                break
-    finally:
-        process.kill()
-        process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL, "".join(seen)
-    return "".join(seen)
+
+        killer = threading.Thread(target=kill_once_held, daemon=True)
+        killer.start()
+        try:
+            output = process.stdout.read()
+        finally:
+            process.kill()
+            process.wait(timeout=60)
+    assert proxy.held.is_set(), output
+    assert process.returncode == -signal.SIGKILL, output
+    return output
 
 
 BIG = "uploads/2026/03/k3v9x0qa7hw2mz4c/large video.mp4"
@@ -189,7 +195,7 @@ def test_a_copy_killed_in_a_large_file_leaves_nothing_under_its_name_and_a_rerun
         assert result.returncode == 0, output
         arguments = ["--from", "default", "--to", f"file://{back}"]
 
-    killed_output = killed_in_the_large_file(project, env, *arguments)
+    killed_output = killed_in_the_large_file(project, env, adapter, *arguments)
 
     stored = adapter.media_objects() if direction == "to the storage" else read_tree(back)
     assert BIG not in stored, f"the killed transfer left a file under its name\n{killed_output}"
