@@ -44,6 +44,7 @@ import shutil
 import tempfile
 import urllib.parse
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -297,6 +298,11 @@ class Adapter:
 
     def thaw(self):
         self.server.thaw()
+
+    def fail(self, fault):
+        """Do a fault to the server: "killed" or "frozen" ("misconfigured" is in the
+        project's environment, see deployed_to_fail)."""
+        {"killed": self.kill, "frozen": self.freeze}.get(fault, lambda: None)()
 
     def stop(self):
         if self.own_server and self.server is not None:
@@ -824,6 +830,27 @@ def deploy(projects, adapter, databases, static_files=True):
             if not (project.root / "staticfiles" / "staticfiles.json").exists():
                 collect_static(project, env)
     return project, env
+
+
+@contextmanager
+def deployed_to_fail(projects, server_pool, databases, tmp_path, adapter_id, fault):
+    """A variant's project deployed for a storage fault; (adapter, project, env).
+
+    "killed" and "frozen" need a server of the test's own, which adapter.fail(fault)
+    then breaks; "misconfigured" uses the worker's shared server, with the project's
+    storage setting made one that cannot work. The bucket gets no static files:
+    pages only read the local manifest.
+    """
+    adapter = variant(adapter_id)
+    if fault == "misconfigured":
+        adapter.attach(server_pool)
+    else:
+        adapter.start(tmp_path / "server")
+    with adapter:
+        project, env = deploy(projects, adapter, databases, static_files=False)
+        if fault == "misconfigured":
+            env = adapter.misconfigured(env, tmp_path)
+        yield adapter, project, env
 
 
 def migrated_database(project, env, postgres):

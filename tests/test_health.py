@@ -11,7 +11,7 @@ import urllib.parse
 import pytest
 
 from tests.helpers import http_get
-from tests.providers import FAMILIES, MAIN_VARIANTS, case, deploy, variant
+from tests.providers import FAMILIES, MAIN_VARIANTS, case, deploy, deployed_to_fail
 from tests.site import Site
 
 pytestmark = pytest.mark.slow
@@ -64,38 +64,30 @@ FAULTS = [
 def test_a_storage_that_fails_makes_it_unhealthy_naming_the_storage(
     projects, server_pool, databases, tmp_path, main, fault
 ):
-    adapter = variant(main)
-    if fault == "misconfigured":
-        adapter.attach(server_pool)
-    else:  # a server of its own, to break
-        adapter.start(tmp_path / "server")
-    with adapter:
-        project, env = deploy(projects, adapter, databases, static_files=False)
-        if fault == "misconfigured":
-            env = adapter.misconfigured(env, tmp_path)
-        with served(project, env, tmp_path) as site:
-            {"killed": adapter.kill, "frozen": adapter.freeze}.get(fault, lambda: None)()
-            response = deep_health(site)
-            adapter.thaw()
+    deployed = deployed_to_fail(projects, server_pool, databases, tmp_path, main, fault)
+    with deployed as (adapter, project, env), served(project, env, tmp_path) as site:
+        adapter.fail(fault)
+        response = deep_health(site)
+        adapter.thaw()
 
-            assert response.status == 500, (response, site.log_tail())
-            results = json.loads(response.body)
-            assert results[DATABASE] == "OK", results
-            if fault == "frozen":
-                # The check's own budget ends the wait, before the storage client's.
-                assert results[STORAGE] == TIMED_OUT, results
-            elif fault == "killed":
-                # The storage's own diagnosis, naming the server's address; the Google
-                # client retries a refused connection for 20 s, so its check may time
-                # out first.
-                server = urllib.parse.urlsplit(adapter.server.url).netloc
-                diagnosis = f"Unavailable: write failed: unreachable: http://{server}"
-                assert results[STORAGE].startswith(diagnosis) or (
-                    adapter.family == "gcs" and results[STORAGE] == TIMED_OUT
-                ), results
-            else:
-                assert results[STORAGE].startswith(
-                    "Unavailable: write failed: media directory missing: "
-                ), results
-            # The process keeps serving.
-            assert http_get(site.url("/healthz")).status == 200
+        assert response.status == 500, (response, site.log_tail())
+        results = json.loads(response.body)
+        assert results[DATABASE] == "OK", results
+        if fault == "frozen":
+            # The check's own budget ends the wait, before the storage client's.
+            assert results[STORAGE] == TIMED_OUT, results
+        elif fault == "killed":
+            # The storage's own diagnosis, naming the server's address; the Google
+            # client retries a refused connection for 20 s, so its check may time
+            # out first.
+            server = urllib.parse.urlsplit(adapter.server.url).netloc
+            diagnosis = f"Unavailable: write failed: unreachable: http://{server}"
+            assert results[STORAGE].startswith(diagnosis) or (
+                adapter.family == "gcs" and results[STORAGE] == TIMED_OUT
+            ), results
+        else:
+            assert results[STORAGE].startswith(
+                "Unavailable: write failed: media directory missing: "
+            ), results
+        # The process keeps serving.
+        assert http_get(site.url("/healthz")).status == 200

@@ -289,18 +289,23 @@ STORING_THUMBNAILS = [
 ]
 
 
+def delete_stored(site, name):
+    """Delete a file through the project's media storage, as a storage that lost it."""
+    result = site.project.manage(
+        "shell", "-c",
+        f"from django.core.files.storage import default_storage as s; s.delete({name!r})",
+        env=site.env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize("adapter", STORING_THUMBNAILS, indirect=True)
 def test_a_thumbnail_lost_by_the_storage_is_made_again(site, adapter):
     admin = AdminSession(site)
     pk = admin.created_pk(admin.add_upload("Photo", "a.txt", b"a", image=("photo.jpg", photo())))
     ((_, _, thumbnails),) = image_rows(site.env)
     lost = thumbnails["list"]["name"]
-    result = site.project.manage(
-        "shell", "-c",
-        f"from django.core.files.storage import default_storage as s; s.delete({lost!r})",
-        env=site.env,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    delete_stored(site, lost)
     assert lost not in adapter.media_objects()
 
     # The <img> falls back to the site, which makes the thumbnail and redirects to it.
@@ -317,12 +322,7 @@ def test_a_thumbnail_lost_by_the_storage_is_made_again(site, adapter):
 
     # rebuild_thumbnails --missing makes what is lost, and nothing else.
     admin_name = thumbnails["admin"]["name"]
-    result = site.project.manage(
-        "shell", "-c",
-        f"from django.core.files.storage import default_storage as s; s.delete({admin_name!r})",
-        env=site.env,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    delete_stored(site, admin_name)
     result = site.project.manage("rebuild_thumbnails", "--missing", env=site.env)
     assert result.returncode == 0, result.stdout + result.stderr
     ((file, image, rebuilt),) = image_rows(site.env)

@@ -29,7 +29,7 @@ from tests.providers import (
     cases,
     collect_static,
     deploy,
-    variant,
+    deployed_to_fail,
 )
 from tests.site import AdminSession, Site, rows
 
@@ -169,37 +169,32 @@ FAULTS = [
 def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
     projects, server_pool, databases, tmp_path, main, fault
 ):
-    adapter = variant(main)
-    if fault == "misconfigured":
-        adapter.attach(server_pool)
-    else:  # a server of its own, to break
-        adapter.start(tmp_path / "server")
-    with adapter:
-        # The bucket's static files are not needed: pages only read the local manifest.
-        project, env = deploy(projects, adapter, databases, static_files=False)
-        if fault == "misconfigured":
-            env = adapter.misconfigured(env, tmp_path)
-        with Site(project, env, workers=2, threads=4, log_path=tmp_path / "gunicorn.log") as site:
-            admin = AdminSession(site)
-            workers = site.worker_pids()
-            {"killed": adapter.kill, "frozen": adapter.freeze}.get(fault, lambda: None)()
+    deployed = deployed_to_fail(projects, server_pool, databases, tmp_path, main, fault)
+    log_path = tmp_path / "gunicorn.log"
+    with (
+        deployed as (adapter, project, env),
+        Site(project, env, workers=2, threads=4, log_path=log_path) as site,
+    ):
+        admin = AdminSession(site)
+        workers = site.worker_pids()
+        adapter.fail(fault)
 
-            for path in ("/", f"{admin.UPLOADS}add/", f"{admin.UPLOADS}"):
-                response = admin.request("GET", path)
-                assert response.status_code == 200, (path, site.log_tail())
-            response = admin.add_upload("Lost", "lost.txt", b"nothing is lost")
+        for path in ("/", f"{admin.UPLOADS}add/", f"{admin.UPLOADS}"):
+            response = admin.request("GET", path)
+            assert response.status_code == 200, (path, site.log_tail())
+        response = admin.add_upload("Lost", "lost.txt", b"nothing is lost")
 
-            assert response.status_code == 200, site.log_tail()
-            (message,) = admin.form_errors(response)["file"]
-            expected = MISCONFIGURED_MESSAGE if fault == "misconfigured" else OUTAGE_MESSAGE
-            assert expected in message, message
-            assert site.worker_pids() == workers, site.log_tail()
-            adapter.thaw()
-            assert rows(env) == []
-            if fault == "frozen":
-                # Thawed, the same workers store uploads again.
-                assert admin.add_upload("Back", "back.txt", b"back").status_code == 302
-                assert http_get(site.url("/healthz")).status == 200
+        assert response.status_code == 200, site.log_tail()
+        (message,) = admin.form_errors(response)["file"]
+        expected = MISCONFIGURED_MESSAGE if fault == "misconfigured" else OUTAGE_MESSAGE
+        assert expected in message, message
+        assert site.worker_pids() == workers, site.log_tail()
+        adapter.thaw()
+        assert rows(env) == []
+        if fault == "frozen":
+            # Thawed, the same workers store uploads again.
+            assert admin.add_upload("Back", "back.txt", b"back").status_code == 302
+            assert http_get(site.url("/healthz")).status == 200
 
 
 # What every variant does with its answers ------------------------------------------------

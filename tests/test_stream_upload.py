@@ -168,7 +168,7 @@ def test_a_storage_failure_mid_upload_is_a_form_error_that_saves_nothing(own_ser
     upload.send(20 * MIB)
     wait_for(lambda: in_progress(adapter), what="a multipart upload")
 
-    {"killed": adapter.kill, "frozen": adapter.freeze}[fault]()
+    adapter.fail(fault)
     # The rest of the body may wait while the worker waits for the storage.
     sender = threading.Thread(target=upload.send)
     sender.start()
