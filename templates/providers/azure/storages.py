@@ -1,5 +1,8 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
 
+{% if cookiecutter.static_storage == "bucket" -%}
+from datetime import UTC, datetime
+{% endif -%}
 from functools import cached_property
 
 from azure.core.exceptions import (
@@ -13,8 +16,12 @@ from azure.storage.blob import BlobServiceClient, ContentSettings
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 {%- endif %}
 from storages.backends.azure_storage import AzureStorage
+{%- if cookiecutter.static_storage == "bucket" %}
+from storages.utils import clean_name
+{%- endif %}
 
 from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
@@ -146,15 +153,27 @@ class MediaStorage(UniqueNames, BoundedAzureStorage):
 {%- if cookiecutter.static_storage == "bucket" %}
 
 
-class StaticStorage(ManifestFilesMixin, BoundedAzureStorage):
+{% include "common/storages-listed-static.py" %}
+
+class StaticStorage(ListedStatic, ManifestFilesMixin, BoundedAzureStorage):
     """Static files in the container under hashed names; the manifest stays on local disk.
 
     collectstatic writes staticfiles.json to STATIC_MANIFEST_ROOT where the site
     runs (the slug or the container), so rendering a page never reads the
-    container and pages keep their static URLs while it is unreachable.
+    container and pages keep their static URLs while it is unreachable. A rerun
+    uploads nothing that has not changed (ListedStatic).
     """
 
     def __init__(self, **options):
         manifest = FileSystemStorage(location=settings.STATIC_MANIFEST_ROOT)
         super().__init__(manifest_storage=manifest, **options)
+
+    def key(self, name):
+        return self._get_valid_path(name)
+
+    def list_times(self):
+        """{key: time written} of every static file: one listing (5,000 blobs a request)."""
+        prefix = f"{self.location.strip('/')}/" if self.location.strip("/") else ""
+        blobs = self.client.list_blobs(name_starts_with=prefix, timeout=self.timeout)
+        return {blob.name: blob.last_modified for blob in blobs}
 {%- endif %}

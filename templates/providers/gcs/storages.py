@@ -1,11 +1,16 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
 
 import mimetypes
-{% if cookiecutter.static_storage == "bucket" %}
+{%- if cookiecutter.static_storage == "bucket" %}
+from datetime import UTC, datetime
+{%- endif %}
+
+{% if cookiecutter.static_storage == "bucket" -%}
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.storage import FileSystemStorage
-{%- endif %}
+from django.utils import timezone
+{% endif -%}
 from google.api_core.exceptions import (
     Forbidden,
     GoogleAPICallError,
@@ -137,15 +142,33 @@ class MediaStorage(UniqueNames, GoogleCloudStorage):
 {%- if cookiecutter.static_storage == "bucket" %}
 
 
-class StaticStorage(ManifestFilesMixin, GoogleCloudStorage):
+{% include "common/storages-listed-static.py" %}
+
+class StaticStorage(ListedStatic, ManifestFilesMixin, GoogleCloudStorage):
     """Static files in the bucket under hashed names; the manifest stays on local disk.
 
     collectstatic writes staticfiles.json to STATIC_MANIFEST_ROOT where the site
     runs (the slug or the container), so rendering a page never reads the bucket
-    and pages keep their static URLs while the bucket is unreachable.
+    and pages keep their static URLs while the bucket is unreachable. A rerun
+    uploads nothing that has not changed (ListedStatic).
     """
 
     def __init__(self, **options):
         manifest = FileSystemStorage(location=settings.STATIC_MANIFEST_ROOT)
         super().__init__(manifest_storage=manifest, **options)
+
+    def key(self, name):
+        return self._normalize_name(clean_name(name))
+
+    def list_times(self):
+        """{key: time written} of every static file: one listing (1,000 blobs a request)."""
+        prefix = f"{self.location.strip('/')}/" if self.location.strip("/") else ""
+        blobs = self.client.list_blobs(
+            self.bucket_name,
+            prefix=prefix,
+            fields="items(name,updated),nextPageToken",
+            timeout=TIMEOUT,
+            retry=RETRY,
+        )
+        return {blob.name: blob.updated for blob in blobs}
 {%- endif %}
