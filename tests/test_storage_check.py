@@ -81,6 +81,23 @@ def test_it_passes_on_every_server_and_deletes_its_probe(projects, adapter, data
     assert adapter.media_objects() == {}
 
 
+@pytest.mark.parametrize("adapter", cases("static_on_bucket"), indirect=True)
+def test_it_checks_the_static_files_storage_too(projects, adapter, databases):
+    project, env = deploy(projects, adapter, databases)
+    static_before = adapter.static_objects()
+
+    run = storage_check(project, env, "--storage", "staticfiles")
+
+    assert run.returncode == 0, run
+    assert_listed(run)
+    # Under its own name: static files keep theirs (collectstatic rewrites them).
+    assert run.lines["write"].endswith(" storage-check/probe.txt"), run
+    # Static files are public and unsigned, wherever the media are.
+    assert run.states == {**dict.fromkeys(STEPS, "ok"), "unsigned": "skipped"}, run
+    assert "200" in run.lines["fetch"], run
+    assert adapter.static_objects() == static_before
+
+
 @pytest.mark.parametrize("adapter", [case("filesystem-public-whitenoise")], indirect=True)
 def test_local_media_are_fetched_through_the_running_site(site, adapter):
     project = site.project

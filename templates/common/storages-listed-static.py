@@ -28,6 +28,11 @@ class ListedStatic:
             return super().exists(name)
         return self.key(name) in self.listed()
 
+    def confirm_deleted(self, name):
+        """Whether the bucket itself no longer holds the file, since exists() answers
+        from the listing (manage.py storage_check --storage staticfiles)."""
+        return not super().exists(name)
+
     def get_modified_time(self, name):
         modified = self.listed().get(self.key(name))
         if modified is None:

@@ -40,6 +40,7 @@ import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 
+from django.contrib.staticfiles.storage import HashedFilesMixin
 from django.core.files.base import ContentFile
 from django.core.files.storage import InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
@@ -171,7 +172,12 @@ class Command(BaseCommand):
 
     def url(self, name):
         """The URL pages link, and that URL without its signature (None when unsigned)."""
-        url = self.storage.url(name)
+        if isinstance(self.storage, HashedFilesMixin):
+            # Static files (--storage staticfiles): their url() looks a name up in the
+            # manifest of hashed names, which has no probe; the URL of the name itself.
+            url = super(HashedFilesMixin, self.storage).url(name)
+        else:
+            url = self.storage.url(name)
         # A storage that signs its URLs says how to take the signature off (config/storages.py).
         strip = getattr(self.storage, "unsigned_url", None)
         unsigned_url = strip(url) if strip is not None else None
