@@ -1,0 +1,133 @@
+"""collectstatic to GCS and Azure on their emulators; prints figures, asserts nothing.
+
+    .venv/bin/python bench/static_files.py   (after ./scripts/test has made .venv)
+
+For a generated `gcs` and an `azure` project with static files on the bucket, on
+fake-gcs-server and Azurite: a full collectstatic of the admin and the project, then
+a rerun with nothing changed, each counted in HTTP requests (at the requests session
+both SDKs send through) and seconds. Beside it, the yardstick: the same runs with
+plain `ManifestFilesMixin` over the same backend, as Django and django-storages
+give it, under another prefix of the same bucket.
+"""
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cookiecutter.main import cookiecutter  # noqa: E402
+
+from tests.helpers import TEMPLATE_DIR, clean_env, project_venv  # noqa: E402
+from tests.servers import Azurite, FakeGcs  # noqa: E402
+
+COUNT_REQUESTS = """
+import time, requests
+from collections import Counter
+sent = []
+send = requests.Session.send
+def counting(self, request, **kwargs):
+    sent.append(request.method)
+    return send(self, request, **kwargs)
+requests.Session.send = counting
+from django.core.management import call_command
+started = time.monotonic()
+call_command("collectstatic", interactive=False, verbosity=0)
+methods = ", ".join(f"{count} {method}" for method, count in Counter(sent).most_common())
+print(f"RESULT {time.monotonic() - started:5.2f} s {len(sent):5d} requests ({methods})")
+"""
+
+# The yardstick's storage: the project's StaticStorage without ListedStatic.
+PLAIN_STORAGE = """
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.files.storage import FileSystemStorage
+
+from config.storages import StaticStorage
+
+
+class PlainStaticStorage(ManifestFilesMixin, StaticStorage.__bases__[-1]):
+    def __init__(self, **options):
+        manifest = FileSystemStorage(location=f"{settings.STATIC_MANIFEST_ROOT}-plain")
+        super().__init__(manifest_storage=manifest, **options)
+"""
+PLAIN_SETTINGS = """
+from config.settings import *  # noqa: F403
+
+STORAGES["staticfiles"] = {  # noqa: F405
+    **STORAGES["staticfiles"],  # noqa: F405
+    "BACKEND": "bench_plain_storage.PlainStaticStorage",
+}
+"""
+
+
+def storage_url(family, server, bucket, prefix):
+    if family == "gcs":
+        return f"gs://{bucket}/{prefix}?endpoint={server.url}"
+    account = f"{server.account}:{quote(server.key, safe='')}"
+    return f"azure://{account}@{bucket}/{prefix}?endpoint={server.url}"
+
+
+def run(venv, root, env, *args):
+    result = subprocess.run(
+        [venv / "bin" / "python", "manage.py", *args],
+        cwd=root, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode:
+        raise RuntimeError(result.stdout + result.stderr)
+    return result.stdout
+
+
+def main():
+    workdir = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    try:
+        print("collectstatic of the admin and the project: seconds and HTTP requests")
+        for family, server_class in (("gcs", FakeGcs), ("azure", Azurite)):
+            server = server_class(workdir / f"{family}-server")
+            try:
+                root = Path(
+                    cookiecutter(
+                        str(TEMPLATE_DIR), no_input=True, output_dir=str(workdir / family),
+                        extra_context={
+                            "storage_provider": family, "static_storage": "bucket",
+                            "media_access": "public", "use_heroku": False, "use_docker": False,
+                        },
+                    )
+                )  # fmt: skip
+                venv = project_venv(root)
+                (root / "bench_plain_storage.py").write_text(PLAIN_STORAGE)
+                (root / "bench_plain_settings.py").write_text(PLAIN_SETTINGS)
+                env = clean_env(
+                    ENV_FILE=str(root / ".env.example"),
+                    DATABASE_URL=f"sqlite:///{root / 'db.sqlite3'}",
+                    SECURE_SSL_REDIRECT="False",
+                    MEDIA_STORAGE_URL=storage_url(family, server, "bench-media", "media"),
+                    STATIC_STORAGE_URL=storage_url(family, server, "bench-media", "static"),
+                )
+                run(venv, root, env, "ensure_storage")
+                plain_env = {
+                    **env,
+                    "DJANGO_SETTINGS_MODULE": "bench_plain_settings",
+                    "STATIC_STORAGE_URL": storage_url(
+                        family, server, "bench-media", "static-plain"
+                    ),
+                }
+                for label, run_env in (
+                    ("project: ListedStatic", env),
+                    ("plain ManifestFilesMixin", plain_env),
+                ):
+                    for step in ("full run", "no-op rerun"):
+                        out = run(venv, root, run_env, "shell", "-c", COUNT_REQUESTS)
+                        result = out.strip().splitlines()[-1].removeprefix("RESULT ")
+                        print(f"  {family:5s} {label:25s} {step:11s} {result}")
+            finally:
+                server.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
