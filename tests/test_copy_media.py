@@ -201,11 +201,26 @@ def test_a_copy_killed_in_a_large_file_leaves_nothing_under_its_name_and_a_rerun
     assert BIG not in stored, f"the killed transfer left a file under its name\n{killed_output}"
     assert all(files[name] == data for name, data in without_partials(stored).items())
 
+    if direction == "to local disk":
+        # The killed copy's unfinished files, as if ten minutes had passed (the next
+        # copy deletes them), and one that a copy beside it is writing (left alone).
+        leftovers = list(back.rglob(f"*{PARTIAL_SUFFIX}"))
+        assert leftovers, killed_output
+        for leftover in leftovers:
+            written = leftover.stat().st_mtime
+            os.utime(leftover, (written - 601, written - 601))
+        busy = back / "uploads" / f".busy.bin.k3v9x0qa{PARTIAL_SUFFIX}"
+        busy.write_bytes(b"being written")
+
     result, output = copy_media(project, env, *arguments)
 
     assert result.returncode == 0, output
     stored = adapter.media_objects() if direction == "to the storage" else read_tree(back)
     assert without_partials(stored) == files
+    if direction == "to local disk":
+        deleted = f"Deleted {len(leftovers)} unfinished files left by killed copies"
+        assert deleted in output, output
+        assert list(back.rglob(f"*{PARTIAL_SUFFIX}")) == [busy]
 
 
 @pytest.mark.parametrize(

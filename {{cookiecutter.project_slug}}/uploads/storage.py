@@ -24,6 +24,8 @@ import posixpath
 import secrets
 import string
 import tempfile
+import time
+from contextlib import suppress
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
@@ -96,6 +98,9 @@ CONFIGURATION_STATUSES = {301, 400, 401, 403, 404}
 COPY_BLOCK_SIZE = 1024 * 1024
 # What ends the name of a file that manage.py copy_media is still writing.
 PARTIAL_SUFFIX = ".copy-media-part"
+# Such a file that nothing has written to for this long (seconds) was left by a
+# copy that was killed; the next copy to the directory deletes it.
+ABANDONED_AFTER = 600
 # The process's umask, read once at import (reading it means setting it, for every thread).
 UMASK = os.umask(0o022)
 os.umask(UMASK)
@@ -111,11 +116,16 @@ class LocalFiles(FileSystemStorage):
       name of get_available_name's): written under a temporary name in the same
       directory, then linked to its name, which fails if a file is already there.
       An interrupted copy leaves at most a `*.copy-media-part` file, which no
-      listing counts, never a partial file under the real name.
+      listing counts, never a partial file under the real name;
+    - remove_leftovers(): deletes such files that the listing found and that
+      nothing has written to for ABANDONED_AFTER (a copy running beside this one
+      keeps writing to its own).
     """
 
+    leftovers = ()
+
     def list_sizes(self):
-        sizes = {}
+        sizes, self.leftovers = {}, []
         pending = [("", self.location)]
         while pending:
             prefix, directory = pending.pop()
@@ -123,9 +133,21 @@ class LocalFiles(FileSystemStorage):
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append((f"{prefix}{entry.name}/", entry.path))
-                    elif entry.is_file() and not entry.name.endswith(PARTIAL_SUFFIX):
+                    elif entry.is_file() and entry.name.endswith(PARTIAL_SUFFIX):
+                        self.leftovers.append((entry.path, entry.stat().st_mtime))
+                    elif entry.is_file():
                         sizes[prefix + entry.name] = entry.stat().st_size
         return sizes
+
+    def remove_leftovers(self):
+        """Delete the unfinished files of killed copies; how many."""
+        removed, abandoned = 0, time.time() - ABANDONED_AFTER
+        for path, modified in self.leftovers:
+            if modified < abandoned:
+                with suppress(FileNotFoundError):
+                    os.unlink(path)
+                    removed += 1
+        return removed
 
     def open_stream(self, name):
         return open(self.path(name), "rb")  # noqa: SIM115 (the caller closes it)

@@ -206,6 +206,11 @@ class Command(BaseCommand):
                 f"differs  {name}: {size} bytes at the source, {there} at the destination; "
                 "left alone (copy_media never replaces a file)"
             )
+        leftovers = getattr(self.destination, "remove_leftovers", None)
+        if leftovers is not None and not options["dry_run"]:
+            removed = leftovers()
+            if removed:
+                self.stdout.write(f"Deleted {removed} unfinished files left by killed copies")
 
         if options["dry_run"]:
             for name, size in pending:
