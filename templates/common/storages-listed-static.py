@@ -41,7 +41,9 @@ class ListedStatic:
 
     def delete(self, name):
         if self.post_processing:
-            return  # a hashed name, about to be saved again with the very same content
+            # Post-processing deletes only hashed names, and a hashed name always
+            # holds the same content: it stays (a newer build's names are others).
+            return
         super().delete(name)
         self.listed().pop(self.key(name), None)
 
