@@ -9,6 +9,7 @@ import socket
 import struct
 import subprocess
 import sysconfig
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -207,15 +208,22 @@ class Project:
         self.root, self.venv, self.answers = root, venv, answers or {}
 
     def run(self, *args, env=None, timeout=300):
-        """Run a command from the project's venv in the project directory."""
-        return subprocess.run(
-            [self.venv / "bin" / args[0], *args[1:]],
-            cwd=self.root,
-            env=clean_env(**(env or {})),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        """Run a command from the project's venv in the project directory. The
+        project's pytest gets a root of its own for its temporary directories: at
+        the end of a run pytest deletes old ones under the shared root, which a run
+        on the other test worker may be deleting too."""
+        env = dict(env or {})
+        with tempfile.TemporaryDirectory(prefix="project-pytest-") as temproot:
+            if args[0] == "pytest":
+                env.setdefault("PYTEST_DEBUG_TEMPROOT", temproot)
+            return subprocess.run(
+                [self.venv / "bin" / args[0], *args[1:]],
+                cwd=self.root,
+                env=clean_env(**env),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
 
     def manage(self, *args, env=None):
         return self.run("python", "manage.py", *args, env=env)
