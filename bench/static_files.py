@@ -46,7 +46,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.storage import FileSystemStorage
 
-from config.storages import StaticStorage
+from mediafiles.backends import StaticStorage
 
 
 class PlainStaticStorage(ManifestFilesMixin, StaticStorage.__bases__[-1]):

@@ -722,7 +722,7 @@ class CloudinaryAdapter(Adapter):
         self.server.reset()
 
     def media_objects(self):
-        # Names as config/storages.py gives them out:
+        # Names as mediafiles/backends.py gives them out:
         # <resource_type>/<delivery type>/<public_id>[.<format>] (raw keeps no format).
         objects = {}
         for asset in self.server.state("assets"):

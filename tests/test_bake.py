@@ -166,7 +166,7 @@ def test_no_trace_of_the_providers_not_chosen(baked):
 def test_storages_module_has_static_storage_only_where_used(baked):
     answers, root = baked
     if answers["storage_provider"] == "filesystem":
-        # Local disk's storage is every project's (uploads/local_media.py).
+        # Local disk's storage is every project's (mediafiles/local.py).
         assert not (root / "config" / "storages.py").exists()
         return
     source = (root / "config" / "storages.py").read_text()

@@ -27,7 +27,7 @@ from tests.site import AdminSession, Site
 pytestmark = pytest.mark.slow
 
 MIB = 1024 * 1024
-# What the command names a file it is still writing on local disk (uploads/storage.py).
+# What the command names a file it is still writing on local disk (mediafiles/storage.py).
 PARTIAL_SUFFIX = ".copy-media-part"
 COPYABLE = [case(adapter.id) for adapter in MAIN_VARIANTS if adapter.family != "cloudinary"]
 # "Listed 5 files at the source and 0 at the destination in 0.12 s: 5 to copy (9.0 MiB), 0 ..."

@@ -68,7 +68,7 @@ def test_paths_to_remove_follow_the_answers(use_docker):
 
     assert "Procfile" in removed
     assert ("compose.yaml" in removed) is not use_docker
-    assert "uploads/local_media.py" not in removed
+    assert "mediafiles/local.py" not in removed
 
 
 def test_secret_keys_are_fresh_and_safe_for_django_environ():
@@ -149,14 +149,14 @@ def test_each_cloud_provider_keeps_its_family_files(provider):
 
     paths = post_gen.paths_to_remove(answers)
 
-    assert "uploads/management/commands/ensure_storage.py" not in paths
-    assert "config/storages.py" not in paths
+    assert "mediafiles/management/commands/ensure_storage.py" not in paths
+    assert "mediafiles/backends.py" not in paths
     assert "tests/test_storage.py" not in paths and "tests/test_storage_live.py" not in paths
     assert "tests/test_static.py" in paths
 
 
 def test_local_disk_needs_no_storages_module():
-    assert "config/storages.py" in post_gen.paths_to_remove(default_answers())
+    assert "mediafiles/backends.py" in post_gen.paths_to_remove(default_answers())
 
 
 def test_named_markers_get_one_secret_wherever_they_appear(tmp_path):

@@ -266,7 +266,7 @@ def test_media_urls_ask_the_storage_nothing(projects, adapter, databases):
             "import json\n"
             "from django.core.files.storage import default_storage as storage\n"
             "from uploads.models import Upload\n"
-            "from uploads.images import thumbnail\n"
+            "from mediafiles.images import thumbnail\n"
             "names = [f'images/2026/05/k3v9x0qa7hw2mz{n:02d}/photo.jpg' for n in range(50)]\n"
             "if hasattr(storage, 'resized_url'):\n"
             "    names = ['image/upload/media/' + name.removesuffix('.jpg') for name in names]\n"

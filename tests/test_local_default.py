@@ -116,7 +116,7 @@ def test_the_readme_runs_with_no_service_and_one_line_moves_uploads(projects, ad
 
     assert css.status == 200 and css.headers["content-type"].startswith("text/css")
     assert served.status == 200 and served.body == b"kept"
-    # The image as stored: re-encoded without its metadata (uploads/images.py).
+    # The image as stored: re-encoded without its metadata (mediafiles/images.py).
     assert image_served.status == 200 and image_served.body.startswith(b"\x89PNG")
     stored = uploaded(project)
     assert sorted(path.name for path in stored) == ["a.png", "notes_ü.txt"]  # Django: no spaces

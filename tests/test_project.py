@@ -110,7 +110,7 @@ def test_local_media_on_heroku_stop_the_release(projects):
     result = project.manage("migrate", "--noinput", env=production_env(project, DYNO="release.1"))
 
     assert result.returncode != 0
-    assert "uploads.E001" in result.stderr
+    assert "mediafiles.E001" in result.stderr
     assert "Heroku wipes" in result.stderr
 
 

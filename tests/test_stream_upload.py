@@ -1,5 +1,5 @@
 """Large admin uploads stream to the S3 bucket while the request body arrives
-(uploads/streaming.py, config/storages.py), on SeaweedFS under gunicorn.
+(mediafiles/streaming.py, mediafiles/backends.py), on SeaweedFS under gunicorn.
 
 A file larger than one part (8 MiB) goes up as a multipart upload under the name
 its row will hold, started as soon as the first part has arrived. Whatever goes
@@ -30,7 +30,7 @@ OUTAGE_MESSAGE = "could not be stored right now"
 
 def stored_name_pattern(filename):
     """uploads/<year>/<month>/<16 random characters>/<file name>, as upload_to and
-    uploads/storage.py name it."""
+    mediafiles/storage.py name it."""
     now = datetime.now(UTC)
     return re.compile(rf"uploads/{now:%Y}/{now:%m}/[a-z0-9]{{16}}/{re.escape(filename)}")
 

@@ -54,7 +54,9 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose default site gives every model the file guarantees
+    # (mediafiles/admin.py).
+    "mediafiles.admin.MediaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +68,12 @@ INSTALLED_APPS = [
 {%- endif %}
     "django.contrib.staticfiles",
     "health_check",
+    # Storages, file guarantees, images and thumbnails, media commands: see README.md.
+    "mediafiles",
+    # The sample app (README.md says how to remove it).
     "uploads",
+    # Deletes replaced and deleted files once the transaction commits (keep it last).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A file that cannot be stored is a 503 or 400 page, never a 500 (mediafiles/middleware.py).
+    "mediafiles.middleware.FileRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,7 +132,7 @@ USE_TZ = True
 STATICFILES_DIRS = [BASE_DIR / "static"]
 {%- if cookiecutter.static_storage == "bucket" %}
 # collectstatic keeps the manifest of hashed names here, where the site runs, so
-# rendering a page never reads the bucket (config/storages.py).
+# rendering a page never reads the bucket (mediafiles/backends.py).
 STATIC_MANIFEST_ROOT = BASE_DIR / "staticfiles"
 {%- else %}
 # Static files are collected into STATIC_ROOT and served by whitenoise with
@@ -139,7 +148,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Media on local disk: Django serves them when DEBUG is on, or when asked to
 # (SERVE_MEDIA, as compose.yaml does), and a Heroku release refuses them
-# (uploads/local_media.py).
+# (mediafiles/local.py).
 if is_local(STORAGES["default"]):
     MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
     MEDIA_URL = STORAGES["default"]["OPTIONS"]["base_url"]
@@ -171,13 +180,17 @@ LOGGING = {
 {%- endif %}
 }
 
-# Uploaded images (uploads/images.py): an image of more pixels than this is refused
-# before it is decoded (a 50-megapixel image takes about 150 MB while it is
-# processed, one at a time per process). Each is stored without its metadata, with
-# a WebP thumbnail per size, fitted in its (width, height) box, under thumbnails/ in
-# the media storage. After changing the sizes: python manage.py rebuild_thumbnails
+# Uploaded images, in every ImageField of every app (mediafiles/images.py): an image
+# of more pixels than this (all frames of an animation together) is refused before
+# it is decoded (a 50-megapixel image takes about 150 MB while it is processed, one
+# at a time per process). Each is stored without its metadata, with a WebP
+# thumbnail per size, fitted in its (width, height) box, under thumbnails/ in the
+# media storage. After changing the sizes: python manage.py rebuild_thumbnails
 IMAGE_MAX_PIXELS = 50_000_000
 THUMBNAIL_SIZES = {
     "list": (384, 384),  # the home page, shown at up to 192 CSS pixels (2x screens)
     "admin": (240, 240),  # the admin's change page
 }
+# Image fields ("app_label.Model.field") or whole models ("app_label.Model") whose
+# images are stored as uploaded: no pixel limit, metadata kept, no thumbnails.
+MEDIA_IMAGES_AS_UPLOADED = []

@@ -41,14 +41,14 @@ from botocore.config import Config
 {% endif %}from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LOCAL_STORAGE = "uploads.local_media.LocalMediaStorage"
+LOCAL_STORAGE = "mediafiles.local.LocalMediaStorage"
 {%- if cookiecutter.__family == "cloudinary" %}
-MEDIA_BACKEND = "config.storages.CloudinaryStorage"
+MEDIA_BACKEND = "mediafiles.backends.CloudinaryStorage"
 {%- elif cookiecutter.__family != "filesystem" %}
-MEDIA_BACKEND = "config.storages.MediaStorage"
+MEDIA_BACKEND = "mediafiles.backends.MediaStorage"
 {%- endif %}
 {%- if cookiecutter.static_storage == "bucket" %}
-STATIC_BACKEND = "config.storages.StaticStorage"
+STATIC_BACKEND = "mediafiles.backends.StaticStorage"
 {%- endif %}
 {%- if cookiecutter.__family == "filesystem" %}
 ACCEPTED = "file:FOLDER (local disk)"

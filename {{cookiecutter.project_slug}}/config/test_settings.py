@@ -23,7 +23,7 @@ STORAGES = {
 {%- if cookiecutter.__family != "filesystem" %}
 # Unit tests keep uploads in memory, named as the real media storage names them;
 # tests/test_storage_live.py runs against the real service.
-STORAGES["default"] = {"BACKEND": "uploads.storage.MemoryMediaStorage"}
+STORAGES["default"] = {"BACKEND": "mediafiles.storage.MemoryMediaStorage"}
 {%- endif %}
 STATIC_URL = "/static/"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

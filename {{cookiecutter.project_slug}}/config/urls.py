@@ -17,12 +17,13 @@ def favicon(request):
 
 
 urlpatterns = [
+    # The sample app (README.md says how to remove it).
     path("", include("uploads.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/deep", deep_health, name="deep-health"),
     path("favicon.ico", favicon, name="favicon"),
-    # The media folder, when media are on local disk and Django serves them
-    # (uploads/local_media.py).
-    path("", include("uploads.local_media")),
+    # Thumbnails made again when missing, and the media folder when media are on
+    # local disk and Django serves them (mediafiles/urls.py).
+    path("", include("mediafiles.urls")),
 ]

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from uploads.storage import PARTIAL_SUFFIX, LocalFiles
+from mediafiles.storage import PARTIAL_SUFFIX, LocalFiles
 
 FILES = {
     "uploads/2026/05/k3v9x0qa7hw2mz4c/Résumé ünïcødé 東京.txt": "Grüße\n".encode(),

@@ -12,8 +12,9 @@ from django.core.management.base import CommandError, SystemCheckError
 from django.urls import clear_url_caches
 
 import config.urls
-from uploads import local_media
-from uploads.local_media import media_survives_restarts
+import mediafiles.urls
+from mediafiles import local as local_media
+from mediafiles.local import media_survives_restarts
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,7 @@ def media_on_local_disk(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "uploads.local_media.LocalMediaStorage",
+            "BACKEND": "mediafiles.local.LocalMediaStorage",
             "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},
         },
     }
@@ -34,6 +35,7 @@ def serve_media(settings):
 
     def reload_urls():
         importlib.reload(local_media)
+        importlib.reload(mediafiles.urls)
         importlib.reload(config.urls)
         clear_url_caches()
 
@@ -69,10 +71,10 @@ def test_local_media_on_heroku_fails_the_checks(monkeypatch):
 
     errors = media_survives_restarts(None)
 
-    assert [error.id for error in errors] == ["uploads.E001"]
+    assert [error.id for error in errors] == ["mediafiles.E001"]
     assert isinstance(errors[0], Error)
     assert "wipes" in errors[0].msg
-    with pytest.raises(SystemCheckError, match="uploads.E001"):
+    with pytest.raises(SystemCheckError, match="mediafiles.E001"):
         call_command("check")
 
 

@@ -1,11 +1,11 @@
-"""The rules every media storage of this project follows (uploads/storage.py)."""
+"""The rules every media storage of this project follows (mediafiles/storage.py)."""
 
 import re
 
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
 
-from uploads.storage import content_disposition, unique_name
+from mediafiles.storage import content_disposition, unique_name
 
 
 @pytest.mark.parametrize(

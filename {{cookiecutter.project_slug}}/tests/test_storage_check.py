@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.http import Http404, HttpResponse
 from django.urls import path
 
-from uploads.storage import MemoryMediaStorage
+from mediafiles.storage import MemoryMediaStorage
 
 STEPS = ["write", "read", "url", "fetch", "unsigned", "delete", "gone"]
 

@@ -28,7 +28,7 @@ def test_a_relative_folder_is_in_the_project_served_under_media():
     storage = storage_from_url("MEDIA_STORAGE_URL", "file:media")
 
     assert storage == {
-        "BACKEND": "uploads.local_media.LocalMediaStorage",
+        "BACKEND": "mediafiles.local.LocalMediaStorage",
         "OPTIONS": {"location": str(BASE_DIR / "media"), "base_url": "/media/"},
     }
 

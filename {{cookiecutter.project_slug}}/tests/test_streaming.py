@@ -1,7 +1,7 @@
-"""Large admin uploads stream to the storage while the request arrives (uploads/streaming.py).
+"""Large admin uploads stream to the storage while the request arrives (mediafiles/streaming.py).
 
 The storage here is the in-memory media storage with the two methods a streaming
-storage offers (config/storages.py has them where the provider can), in parts of
+storage offers (mediafiles/backends.py has them where the provider can), in parts of
 64 KiB, and a record of every multipart upload it saw.
 """
 
@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from uploads import streaming
 from uploads.models import Upload
-from uploads.storage import MemoryMediaStorage
+from mediafiles.storage import MemoryMediaStorage
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,14 @@
 # Media are private: the container allows no anonymous reads, and every URL
 # carries a SAS signature that expires after AZURE_URL_EXPIRATION_SECS seconds.
 MEDIA_OPTIONS = {
-    # Create-only writes; names are unique anyway (config/storages.py).
+    # Create-only writes; names are unique anyway (mediafiles/backends.py).
     "overwrite_files": False,
     "expiration_secs": env.int("AZURE_URL_EXPIRATION_SECS", default=3600),
     "cache_control": env_str("AZURE_CACHE_CONTROL", default="private, max-age=3600"),
 }
 {%- else -%}
 MEDIA_OPTIONS = {
-    # Create-only writes; names are unique anyway (config/storages.py).
+    # Create-only writes; names are unique anyway (mediafiles/backends.py).
     "overwrite_files": False,
     "cache_control": env_str("AZURE_CACHE_CONTROL", default="public, max-age=86400"),
 }
@@ -18,7 +18,7 @@ MEDIA_OPTIONS = {
 STORAGES = {
     "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL, **MEDIA_OPTIONS),
 {%- if cookiecutter.static_storage == "bucket" %}
-    # Static files under static/ with hashed names (config/storages.py).
+    # Static files under static/ with hashed names (mediafiles/backends.py).
     "staticfiles": storage_from_url(
         "STATIC_STORAGE_URL",
         STATIC_STORAGE_URL,

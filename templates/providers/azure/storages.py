@@ -23,7 +23,7 @@ from storages.backends.azure_storage import AzureStorage
 from storages.utils import clean_name
 {%- endif %}
 
-from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
+from mediafiles.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
 # Error codes with which the service refuses the credentials themselves (the
 # emulator, Azurite, answers a wrong key with AuthorizationFailure).
@@ -56,7 +56,7 @@ class BoundedAzureStorage(AzureStorage):
 
 
 class MediaStorage(UniqueNames, BoundedAzureStorage):
-    """django-storages' AzureStorage with this project's rules for media (uploads/storage.py).
+    """django-storages' AzureStorage with this project's rules for media (mediafiles/storage.py).
 
     Writes are create-only as well (`overwrite_files` False sends If-None-Match: *).
     """

@@ -1,4 +1,4 @@
-# Files go under media/ on the account (config/storages.py).
+# Files go under media/ on the account (mediafiles/backends.py).
 {%- if cookiecutter.media_access == "private" %}
 # They are delivered only through signed URLs, which storage.url() builds.
 MEDIA_OPTIONS = {"location": "media", "delivery_type": "authenticated"}

@@ -9,7 +9,7 @@ ACCEPTED = (
 
 
 def cloud_options(url, static):
-    """The account URL in the SDK's own format, query options included (config/storages.py)."""
+    """The account URL in the SDK's own format, query options included (mediafiles/backends.py)."""
     url.name("cloud")
     if not (url.user and url.password):
         raise url.error("it needs the API key and secret: cloudinary://API_KEY:API_SECRET@CLOUD")

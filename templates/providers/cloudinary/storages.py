@@ -15,7 +15,7 @@ The resource type (image, video or raw) follows the content type guessed from
 the file name: images are `image`, video and audio are `video`, anything else
 is `raw`. Image and video public IDs have no extension (Cloudinary keeps the
 format apart), raw public IDs keep theirs. Every save gets a new unique folder
-(uploads/storage.py), so uploads never replace each other and `exists()` never
+(mediafiles/storage.py), so uploads never replace each other and `exists()` never
 has to ask the rate-limited Admin API: it answers False. Uploads are also
 create-only (`overwrite=False`).
 
@@ -46,7 +46,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.utils.deconstruct import deconstructible
 
-from uploads.storage import is_inline, unique_name
+from mediafiles.storage import is_inline, unique_name
 
 RESOURCE_TYPES = ("image", "video", "raw")
 DELIVERY_TYPES = ("upload", "authenticated")
@@ -116,7 +116,7 @@ class KeepOpen:
         return False
 
 
-@deconstructible(path="config.storages.CloudinaryStorage")
+@deconstructible(path="mediafiles.backends.CloudinaryStorage")
 class CloudinaryStorage(Storage):
 {%- if cookiecutter.media_access == "public" %}
     # What manage.py storage_check suggests when a media URL does not answer as it should.
@@ -154,7 +154,7 @@ class CloudinaryStorage(Storage):
         self.http = cloudinary.utils.get_http_connector(cloudinary.config(), cloudinary.CERT_KWARGS)
 
     def get_available_name(self, name, max_length=None):
-        """A new unique name on every call (uploads/storage.py), nothing asked of Cloudinary."""
+        """A new unique name on every call (mediafiles/storage.py), nothing asked of Cloudinary."""
         prefix = f"{resource_type_for(name)}/{self.delivery_type}/{self.location}/"
         return unique_name(name, max_length, prefix=prefix)
 
@@ -216,7 +216,7 @@ class CloudinaryStorage(Storage):
     def resized_url(self, name, width, height):
         """The image fitted in width x height, as WebP: Cloudinary resizes it from
         the URL's transformation (and drops its metadata), so no copy is stored
-        (uploads/images.py)."""
+        (mediafiles/images.py)."""
         resource_type, delivery_type, public_id, _ = self.parse(name)
         url, _ = cloudinary.utils.cloudinary_url(
             public_id,

@@ -1,4 +1,4 @@
-"""config.storages with the SDK's HTTP layer replaced: no network.
+"""mediafiles.backends with the SDK's HTTP layer replaced: no network.
 
 tests/test_cloudinary_live.py runs the same storage against a real account.
 """
@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from config.storages import CloudinaryStorage, account_options, resource_type_for
+from mediafiles.backends import CloudinaryStorage, account_options, resource_type_for
 
 ACCOUNT = "cloudinary://111222333:s3cr3t@demo-cloud"
 RESULT = {"version": 1767225600, "bytes": 5}
@@ -336,7 +336,7 @@ def test_settings_use_the_storage_for_media_only():
     from config import settings as project_settings
 
     default = project_settings.STORAGES["default"]
-    assert default["BACKEND"] == "config.storages.CloudinaryStorage"
+    assert default["BACKEND"] == "mediafiles.backends.CloudinaryStorage"
     assert default["OPTIONS"]["location"] == "media"
     assert default["OPTIONS"]["cloudinary_url"] == project_settings.MEDIA_STORAGE_URL
 {%- if cookiecutter.media_access == "private" %}
@@ -351,5 +351,5 @@ def test_settings_use_the_storage_for_media_only():
 def test_storage_is_deconstructible_without_secrets():
     path, args, kwargs = CloudinaryStorage(delivery_type="authenticated").deconstruct()
 
-    assert path == "config.storages.CloudinaryStorage"
+    assert path == "mediafiles.backends.CloudinaryStorage"
     assert kwargs == {"delivery_type": "authenticated"}

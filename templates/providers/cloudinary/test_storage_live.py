@@ -14,7 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from config import settings as project_settings
-from config.storages import CloudinaryStorage
+from mediafiles.backends import CloudinaryStorage
 
 pytestmark = pytest.mark.live
 

@@ -1,7 +1,6 @@
 """Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
-
-import mimetypes
 {%- if cookiecutter.static_storage == "bucket" %}
+
 from datetime import UTC, datetime
 {%- endif %}
 
@@ -25,7 +24,12 @@ from requests.exceptions import Timeout
 from storages.backends.gcloud import GoogleCloudStorage
 from storages.utils import clean_name
 
-from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
+from mediafiles.storage import (
+    CONFIGURATION_STATUSES,
+    UniqueNames,
+    content_disposition,
+    media_type,
+)
 
 # Bounded waits: 5 s to connect, 15 s without a byte, retries for 20 s at most.
 # A frozen service gives the upload form its error well within gunicorn's timeout.
@@ -37,7 +41,7 @@ COPY_CHUNK_SIZE = 8 * 1024 * 1024
 
 class MediaStorage(UniqueNames, GoogleCloudStorage):
     """django-storages' GoogleCloudStorage with this project's rules for media
-    (uploads/storage.py), and create-only writes with bounded waits."""
+    (mediafiles/storage.py), and create-only writes with bounded waits."""
 
     # What manage.py storage_check suggests when a media URL does not answer as it should.
 {%- if cookiecutter.media_access == "public" %}
@@ -72,7 +76,7 @@ class MediaStorage(UniqueNames, GoogleCloudStorage):
             stream,
             rewind=rewind,
             size=size,
-            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            content_type=getattr(stream, "content_type", None) or media_type(name),
             predefined_acl=self.default_acl,
             # Create only: the name is new, and a retried write can never replace a file.
             if_generation_match=0,

@@ -40,6 +40,6 @@ STORAGES = {
 {%- if cookiecutter.static_storage == "bucket" %}
 # collectstatic compares files with one listing of the bucket and uploads only
 # changes (static files on local disk are collected by Django itself).
-COLLECTFASTA_STRATEGY = "config.storages.StaticFilesStrategy"
+COLLECTFASTA_STRATEGY = "mediafiles.backends.StaticFilesStrategy"
 COLLECTFASTA_ENABLED = not is_local(STORAGES["staticfiles"])
 {%- endif %}

@@ -79,7 +79,7 @@ def test_public_media_urls_are_plain_and_use_the_custom_domain():
     assert "X-Amz-Signature" not in urls["default"]
 
 
-# The media storage builds public URLs itself (config/storages.py); botocore's own,
+# The media storage builds public URLs itself (mediafiles/backends.py); botocore's own,
 # from django-storages' plain S3Storage with the same options, are the reference.
 COMPARE_URLS = (
     "import json, django; django.setup(); "

@@ -22,7 +22,7 @@ from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %}S3ManifestStaticStorage, {% endif %}S3Storage
 from storages.utils import clean_name
 
-from uploads.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
+from mediafiles.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
 # Error codes with which the service refuses the credentials themselves.
 CREDENTIALS_REFUSED = {
@@ -97,13 +97,13 @@ class PlainURLs:
 
 {% endif -%}
 class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}PlainURLs, {% endif %}S3Storage):
-    """django-storages' S3Storage with this project's rules for media (uploads/storage.py).
+    """django-storages' S3Storage with this project's rules for media (mediafiles/storage.py).
 
     Each save is a single PUT under a new unique name: no HEAD first, and no
     reliance on the service honouring `If-None-Match` (not every S3-compatible
     service does), so no upload can replace another on any of them. Large admin
     uploads are multipart uploads under such a name, sent while the request
-    arrives (start_multipart, uploads/streaming.py).
+    arrives (start_multipart, mediafiles/streaming.py).
     """
 
     # What manage.py storage_check suggests when a media URL does not answer as it should.
@@ -145,7 +145,7 @@ class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}Pl
         )
         return cleaned
 
-    # Uploads streamed while the request arrives (uploads/streaming.py). ---------------
+    # Uploads streamed while the request arrives (mediafiles/streaming.py). ---------------
 
     @property
     def stream_part_size(self):

@@ -1,6 +1,6 @@
 // A thumbnail that the storage no longer holds is made again: an image whose URL
 // fails asks the site instead (its data-fallback URL), once, which makes the
-// thumbnail and redirects to it (uploads/views.py). Loaded before the images, so
+// thumbnail and redirects to it (mediafiles/views.py). Loaded before the images, so
 // that it hears every failure; a normal page view asks the site for nothing.
 document.addEventListener(
   "error",

@@ -20,8 +20,8 @@
 - Progress lines every few seconds, then a summary; the exit status is non-zero
   if any file was not copied.
 
-The storages contribute what only they know (config/storages.py, and
-uploads/storage.py for local disk): list_sizes(), open_stream(name),
+The storages contribute what only they know (mediafiles/backends.py, and
+mediafiles/storage.py for local disk): list_sizes(), open_stream(name),
 write_exact(name, stream, size), and `copy_refused` for a storage that cannot be
 copied (why).
 """
@@ -56,7 +56,7 @@ def resolve(spec):
         path = urllib.parse.unquote(parts.path)
         if path:
             params = {
-                "BACKEND": "uploads.storage.LocalFiles",
+                "BACKEND": "mediafiles.storage.LocalFiles",
                 "OPTIONS": {"location": os.path.abspath(path)},
             }
             return storages.create_storage(params)

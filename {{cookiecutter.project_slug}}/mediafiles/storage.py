@@ -10,13 +10,16 @@
   plain text. Anything else (HTML, SVG, XML, scripts...) is stored with
   `Content-Disposition: attachment`, so the browser downloads it instead of
   running it, from whatever origin the storage serves it.
+- Every file is stored with the Content-Type its name gives (not the one the
+  browser sent), UTF-8 text with its charset.
 
 It also holds local disk as `manage.py copy_media` reads and writes it
 (LocalFiles), which every project needs, whatever its provider: media move
 from a directory to the cloud and back. Each cloud provider's own side of a
-copy is in config/storages.py.
+copy is in mediafiles/backends.py.
 """
 
+import codecs
 import errno
 import mimetypes
 import os
@@ -28,6 +31,7 @@ import time
 from contextlib import suppress
 
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
 
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
@@ -43,6 +47,8 @@ INLINE_TYPES = {
     "text/plain",
 }
 INLINE_FAMILIES = ("audio/", "video/")
+# How much of a text file is read to tell whether it is UTF-8.
+TEXT_SNIFF_SIZE = 1024 * 1024
 
 
 def unique_name(name, max_length=None, prefix=""):
@@ -77,15 +83,55 @@ def content_disposition(name):
     return "inline" if is_inline(name) else "attachment"
 
 
+def is_utf8(content):
+    """Whether a file's first TEXT_SNIFF_SIZE bytes are UTF-8 (a character cut at the
+    end of that block counts as UTF-8). The file is read from its start and rewound."""
+    content.seek(0)
+    head = content.read(TEXT_SNIFF_SIZE)
+    content.seek(0)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def media_type(name, content=None):
+    """The Content-Type a stored file is served with, from its name: for text,
+    with `charset=utf-8` when its content is UTF-8 (a browser would otherwise
+    guess another charset, and show "GrÃ¼ÃŸe" for "Grüße")."""
+    content_type, encoding = mimetypes.guess_type(name)
+    if content_type is None or encoding is not None:
+        return "application/octet-stream"
+    if content_type.startswith("text/") and content is not None and is_utf8(content):
+        return f"{content_type}; charset=utf-8"
+    return content_type
+
+
 class UniqueNames:
-    """Storage mixin: every save gets a new unique name, and nothing is asked of the storage."""
+    """Storage mixin: every save gets a new unique name, and nothing is asked of the
+    storage; the file is stored with the Content-Type of media_type()."""
 
     def get_available_name(self, name, max_length=None):
         return unique_name(name, max_length)
 
+    def save(self, name, content, max_length=None):
+        if name is None:
+            name = content.name
+        if not hasattr(content, "chunks"):
+            content = File(content, name)
+        content.content_type = media_type(name, content)
+        return super().save(name, content, max_length=max_length)
+
 
 class MemoryMediaStorage(UniqueNames, InMemoryStorage):
     """Media in memory, named as the real storage names them: the unit tests' storage."""
+
+    def write_exact(self, name, stream, size):
+        """Write under exactly this name, never over a file (as the real storages do)."""
+        if self.exists(name):
+            raise FileExistsError(errno.EEXIST, "File exists", name)
+        self._save(name, File(stream, name))
 
 
 # HTTP statuses with which a storage service refuses this project's configuration

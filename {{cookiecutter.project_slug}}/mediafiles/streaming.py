@@ -4,13 +4,13 @@ Django's default upload handlers write a large file to a temporary file first;
 the form stores it only once the whole request is in, so the storage's upload
 starts late and the time of both adds up. Here, for the file fields of a form
 whose storage supports it (its `stream_part_size` and `start_multipart`, in
-config/storages.py where the provider has multipart uploads), a file is sent in
+mediafiles/backends.py where the provider has multipart uploads), a file is sent in
 parts while it is still arriving, a few parts at a time, under the very name the
 form would have given it (the field's `upload_to` date folders and the storage's
 unique folder), so nothing is copied afterwards. Memory stays bounded: at most
 PARTS_IN_MEMORY parts, being sent or being filled.
 
-The guarantees of uploads/forms.py hold:
+The guarantees of mediafiles/guarantees.py hold:
 
 - A streamed file that no row holds once the request is over is deleted: the
   form refused another field, the row's transaction rolled back, the CSRF check
@@ -18,13 +18,16 @@ The guarantees of uploads/forms.py hold:
   becomes an object (the bucket's lifecycle rule, set by ensure_storage,
   removes the parts of an abort that the storage could not take).
 - A storage failure while streaming is kept and raised by StreamedFile.claim(),
-  where the form would have stored the file: the same form error, no row.
+  where the form would have stored the file (mediafiles/guarantees.py): the same
+  form error, no row.
 - Smaller files (less than one part), image fields (their bytes are checked
   and read by the form) and fields whose `upload_to` is a function (which may
   need the row's other values, not known while the body arrives) take Django's
   usual way.
 
-The admin installs the handler for its own model with StreamingUploadsAdmin.
+The admin installs the handler for every model with StreamingUploadsAdmin
+(mediafiles/admin.py), whatever its form: the form stores what it receives
+through the mixin of mediafiles/forms.py, which claims a streamed file.
 """
 
 import io

@@ -15,7 +15,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.urls import re_path
 from django.views.static import serve
 
-from .storage import LocalFiles, UniqueNames, content_disposition
+from .storage import LocalFiles, UniqueNames, content_disposition, media_type
 
 # Errors that no retry can mend: the directory is missing, read-only, not ours or full.
 MISSING_ERRNOS = {errno.ENOENT, errno.ENOTDIR}
@@ -25,11 +25,11 @@ CONFIGURATION_ERRNOS = MISSING_ERRNOS | READ_ONLY_ERRNOS | FULL_ERRNOS
 
 
 class LocalMediaStorage(UniqueNames, LocalFiles):
-    """Django's FileSystemStorage with this project's unique names (uploads/storage.py).
+    """Django's FileSystemStorage with this project's unique names (mediafiles/storage.py).
 
     Files are also created with O_EXCL, so not even a name drawn twice could
     replace a file. manage.py copy_media lists and writes them as LocalFiles does
-    (uploads/storage.py).
+    (mediafiles/storage.py).
     """
 
     # What manage.py storage_check suggests when a media URL does not answer as it should.
@@ -63,8 +63,13 @@ def serve_media(request, path):
     Only passive content (images, PDF, audio, video, plain text) is shown
     inline; anything else is a download. The sandbox policy also keeps an
     uploaded HTML or SVG file from running scripts with this site's cookies.
+    UTF-8 text is served with its charset, as the cloud storages store it.
     """
-    response = serve(request, path, document_root=storages["default"].location)
+    media = storages["default"]
+    response = serve(request, path, document_root=media.location)
+    if response.status_code == 200 and response.headers["Content-Type"].startswith("text/"):
+        with media.open(path) as content:
+            response.headers["Content-Type"] = media_type(path, content)
     response.headers["Content-Disposition"] = content_disposition(path)
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
@@ -99,7 +104,7 @@ def media_survives_restarts(app_configs, **kwargs):
                     "python manage.py copy_media moves the files already uploaded."
 {%- endif %}
                 ),
-                id="uploads.E001",
+                id="mediafiles.E001",
             )
         ]
     return []
