@@ -18,13 +18,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from mediafiles.images import thumbnail_name
+from mediafiles.images import thumbnail, thumbnail_name
 from mediafiles.storage import MemoryMediaStorage
-from uploads.models import Upload
+from tests.profiles.models import Profile
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:uploads_upload_add")
+ADD_URL = reverse("admin:profiles_profile_add")
 GPS = {
     ExifTags.GPS.GPSLatitudeRef: "N",
     ExifTags.GPS.GPSLatitude: (48.0, 51.0, 29.0),
@@ -119,10 +119,9 @@ def storage(settings):
 
 
 def add(client, title="Photo", image=None, name="photo.jpg"):
+    """Add a profile (a developer's model, plainly registered) with this avatar."""
     image = SimpleUploadedFile(name, photo() if image is None else image)
-    return client.post(
-        ADD_URL, {"title": title, "file": SimpleUploadedFile("a.txt", b"a"), "image": image}
-    )
+    return client.post(ADD_URL, {"name": title, "avatar": image})
 
 
 def stored_image(name):
@@ -141,9 +140,9 @@ def assert_no_private_metadata(data, image):
     assert "xmp" not in image.info and "comment" not in image.info
 
 
-def thumbnails_of(upload):
-    """{size: name} of an upload's thumbnails, as they follow from its image's name."""
-    return {size: thumbnail_name(upload.image.name, size) for size in settings.THUMBNAIL_SIZES}
+def thumbnails_of(profile):
+    """{size: name} of an avatar's thumbnails, as they follow from the image's name."""
+    return {size: thumbnail_name(profile.avatar.name, size) for size in settings.THUMBNAIL_SIZES}
 
 
 def animation(frames=4, size=(40, 30)):
@@ -159,8 +158,8 @@ def test_an_image_is_stored_upright_without_its_metadata(admin_client, storage):
     response = add(admin_client)
 
     assert response.status_code == 302
-    upload = Upload.objects.get()
-    data, image = stored_image(upload.image.name)
+    upload = Profile.objects.get()
+    data, image = stored_image(upload.avatar.name)
     assert_no_private_metadata(data, image)
     assert image.format == "JPEG"
     # Orientation 6 applied: the 800x600 pixels now stand 600x800, red above blue.
@@ -172,10 +171,10 @@ def test_an_image_is_stored_upright_without_its_metadata(admin_client, storage):
 def test_thumbnails_are_stored_beside_nothing_else_as_small_webp(admin_client, storage):
     add(admin_client)
 
-    upload = Upload.objects.get()
+    upload = Profile.objects.get()
     for size, name in thumbnails_of(upload).items():
         width, height = settings.THUMBNAIL_SIZES[size]
-        assert name == f"thumbnails/{upload.image.name}/{size}-{width}x{height}.webp"
+        assert name == f"thumbnails/{upload.avatar.name}/{size}-{width}x{height}.webp"
         data, image = stored_image(name)
         assert_no_private_metadata(data, image)
         assert image.format == "WEBP"
@@ -188,7 +187,7 @@ def test_thumbnails_are_stored_beside_nothing_else_as_small_webp(admin_client, s
 def test_a_small_image_is_not_enlarged(admin_client, storage, png_bytes):
     add(admin_client, image=png_bytes, name="tiny.png")
 
-    upload = Upload.objects.get()
+    upload = Profile.objects.get()
     assert stored_image(thumbnails_of(upload)["list"])[1].size == (4, 3)
 
 
@@ -196,7 +195,7 @@ def test_an_animated_image_keeps_every_frame_and_its_timing(admin_client, storag
     response = add(admin_client, image=animation(), name="wave.gif")
 
     assert response.status_code == 302
-    _, image = stored_image(Upload.objects.get().image.name)
+    _, image = stored_image(Profile.objects.get().avatar.name)
     assert (image.format, image.n_frames) == ("GIF", 4)
     colours = []
     for frame in range(4):
@@ -211,18 +210,18 @@ def test_an_animation_counts_every_frame_against_the_limit(admin_client, storage
 
     response = add(admin_client, image=animation(frames=4), name="wave.gif")
 
-    (message,) = response.context["adminform"].form.errors["image"]
+    (message,) = response.context["adminform"].form.errors["avatar"]
     assert "40×30 pixels in each of 4 frames" in message
-    assert not Upload.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(admin_client, storage):
     response = add(admin_client, image=bomb_png(), name="bomb.png")
 
     assert response.status_code == 200
-    (message,) = response.context["adminform"].form.errors["image"]
+    (message,) = response.context["adminform"].form.errors["avatar"]
     assert "too large" in message or "valid image" in message
-    assert not Upload.objects.exists()
+    assert not Profile.objects.exists()
     assert [call for call in CountingStorage.calls if call[0] == "save"] == []
 
 
@@ -231,9 +230,9 @@ def test_an_image_above_the_limit_names_its_size(admin_client, storage, settings
 
     response = add(admin_client)
 
-    (message,) = response.context["adminform"].form.errors["image"]
+    (message,) = response.context["adminform"].form.errors["avatar"]
     assert "800×600 pixels" in message and "0.12 megapixels" in message
-    assert not Upload.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_a_format_browsers_do_not_show_is_refused(admin_client, storage):
@@ -242,78 +241,50 @@ def test_a_format_browsers_do_not_show_is_refused(admin_client, storage):
 
     response = add(admin_client, image=buffer.getvalue(), name="scan.tiff")
 
-    assert "JPEG, PNG, GIF or WebP" in response.context["adminform"].form.errors["image"][0]
-    assert not Upload.objects.exists()
+    assert "JPEG, PNG, GIF or WebP" in response.context["adminform"].form.errors["avatar"][0]
+    assert not Profile.objects.exists()
 
 
-def fallback_url(upload, size):
-    return reverse("thumbnail", args=["uploads", "upload", upload.pk, "image", size])
-
-
-def test_the_list_page_shows_thumbnails_without_asking_the_storage(client, admin_client, storage):
-    for number in range(3):
-        add(admin_client, title=f"Photo {number}")
-    uploads = list(Upload.objects.all())
-    CountingStorage.calls = []
-
-    page = client.get(reverse("home")).text
-
-    assert CountingStorage.calls == []
-    for upload in uploads:
-        assert f'src="{default_storage.url(thumbnails_of(upload)["list"])}"' in page
-        # The original is linked, never shown.
-        assert f'href="{upload.image.url}"' in page
-        assert f'src="{upload.image.url}"' not in page
-        assert f'data-fallback="{fallback_url(upload, "list")}"' in page
-
-
-def test_the_admin_change_page_shows_its_own_thumbnail(admin_client, storage):
-    add(admin_client)
-    upload = Upload.objects.get()
-    CountingStorage.calls = []
-
-    page = admin_client.get(reverse("admin:uploads_upload_change", args=[upload.pk])).text
-
-    assert CountingStorage.calls == []
-    assert f'src="{default_storage.url(thumbnails_of(upload)["admin"])}"' in page
-    assert "js/thumbnails.js" in page
+def fallback_url(profile, size):
+    return reverse("thumbnail", args=["profiles", "profile", profile.pk, "avatar", size])
 
 
 def test_replacing_clearing_and_deleting_an_image_delete_its_thumbnails(
     admin_client, storage, django_capture_on_commit_callbacks
 ):
     add(admin_client)
-    upload = Upload.objects.get()
-    first = {upload.image.name, *thumbnails_of(upload).values()}
-    change = reverse("admin:uploads_upload_change", args=[upload.pk])
+    upload = Profile.objects.get()
+    first = {upload.avatar.name, *thumbnails_of(upload).values()}
+    change = reverse("admin:profiles_profile_change", args=[upload.pk])
     assert all(default_storage.exists(name) for name in first)
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(change, {"title": "Photo", "image": SimpleUploadedFile("b.jpg", photo())})
+        admin_client.post(change, {"name": "Photo", "avatar": SimpleUploadedFile("b.jpg", photo())})
     upload.refresh_from_db()
-    second = {upload.image.name, *thumbnails_of(upload).values()}
+    second = {upload.avatar.name, *thumbnails_of(upload).values()}
     assert not second & first
     assert not any(default_storage.exists(name) for name in first)
     assert all(default_storage.exists(name) for name in second)
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(change, {"title": "Photo", "image-clear": "on"})
+        admin_client.post(change, {"name": "Photo", "avatar-clear": "on"})
     upload.refresh_from_db()
-    assert not upload.image
+    assert not upload.avatar
     assert not any(default_storage.exists(name) for name in second)
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(change, {"title": "Photo", "image": SimpleUploadedFile("c.jpg", photo())})
+        admin_client.post(change, {"name": "Photo", "avatar": SimpleUploadedFile("c.jpg", photo())})
     upload.refresh_from_db()
-    third = {upload.image.name, *thumbnails_of(upload).values()}
+    third = {upload.avatar.name, *thumbnails_of(upload).values()}
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("admin:uploads_upload_delete", args=[upload.pk]), {"post": "yes"})
+        delete = reverse("admin:profiles_profile_delete", args=[upload.pk])
+        admin_client.post(delete, {"post": "yes"})
     assert not any(default_storage.exists(name) for name in third)
 
 
 def test_a_thumbnail_missing_from_the_storage_is_made_again(client, admin_client, storage):
     add(admin_client)
-    upload = Upload.objects.get()
+    upload = Profile.objects.get()
     lost = thumbnails_of(upload)["list"]
     default_storage.delete(lost)
 
@@ -329,10 +300,11 @@ def test_a_thumbnail_missing_from_the_storage_is_made_again(client, admin_client
     assert [call for call in CountingStorage.calls if call[0] == "save"] == []
     assert client.get(fallback_url(upload, "huge")).status_code == 404
     for args in (
-        ["uploads", "upload", upload.pk, "file", "list"],  # not an image field
-        ["uploads", "upload", "not-a-pk", "image", "list"],
-        ["uploads", "nothing", upload.pk, "image", "list"],
-        ["uploads", "upload", upload.pk + 1, "image", "list"],
+        ["profiles", "profile", upload.pk, "cv", "list"],  # not an image field
+        ["profiles", "profile", upload.pk, "name", "list"],
+        ["profiles", "profile", "not-a-pk", "avatar", "list"],
+        ["profiles", "nothing", upload.pk, "avatar", "list"],
+        ["profiles", "profile", upload.pk + 1, "avatar", "list"],
     ):
         assert client.get(reverse("thumbnail", args=args)).status_code == 404, args
 
@@ -340,7 +312,7 @@ def test_a_thumbnail_missing_from_the_storage_is_made_again(client, admin_client
 def test_rebuild_thumbnails_makes_the_missing_and_then_every_one(admin_client, storage, settings):
     add(admin_client)
     add(admin_client, title="Kept")
-    lost_upload, kept_upload = Upload.objects.order_by("pk")
+    lost_upload, kept_upload = Profile.objects.order_by("pk")
     default_storage.delete(thumbnails_of(lost_upload)["admin"])
     kept = thumbnails_of(kept_upload)
     CountingStorage.calls = []
@@ -364,19 +336,18 @@ def test_a_storage_that_resizes_by_url_stores_no_copies(client, admin_client, se
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.ResizingStorage"}}
     ResizingStorage.calls = []
     add(admin_client)
-    upload = Upload.objects.get()
+    upload = Profile.objects.get()
 
-    page = client.get(reverse("home")).text
+    found = thumbnail(upload.avatar, "list")
 
     assert [name for _, name in ResizingStorage.calls if name.startswith("thumbnails/")] == []
-    url = default_storage.resized_url(upload.image.name, *settings.THUMBNAIL_SIZES["list"])
-    assert f'src="{url.replace("&", "&amp;")}"' in page
-    assert "data-fallback" not in page
+    url = default_storage.resized_url(upload.avatar.name, *settings.THUMBNAIL_SIZES["list"])
+    assert found == {"url": url, "fallback": None}
 
 
 def test_a_stored_image_is_read_back_for_thumbnails(storage):
     name = default_storage.save("images/old.jpg", ContentFile(photo()))
-    upload = Upload.objects.create(title="Old", file="uploads/a.txt", image=name)
+    upload = Profile.objects.create(name="Old", avatar=name)
 
     call_command("rebuild_thumbnails", "--missing")
 

@@ -1,4 +1,5 @@
-"""Large admin uploads stream to the storage while the request arrives (mediafiles/streaming.py).
+"""Large admin uploads stream to the storage while the request arrives (mediafiles/streaming.py),
+for every model's admin: here a developer's own, plainly registered (tests/profiles).
 
 The storage here is the in-memory media storage with the two methods a streaming
 storage offers (mediafiles/backends.py has them where the provider can), in parts of
@@ -12,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from uploads import streaming
-from uploads.models import Upload
+from mediafiles import streaming
 from mediafiles.storage import MemoryMediaStorage
+from tests.profiles.models import Profile
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:uploads_upload_add")
+ADD_URL = reverse("admin:profiles_profile_add")
 PART = 64 * 1024
 # Every multipart upload of the test: {name: FakeMultipart}.
 STARTED = {}
@@ -74,7 +75,7 @@ def large(size=PART * 5 + 1234):
 
 
 def post_upload(client, title, name, content):
-    return client.post(ADD_URL, {"title": title, "file": SimpleUploadedFile(name, content)})
+    return client.post(ADD_URL, {"name": title, "cv": SimpleUploadedFile(name, content)})
 
 
 def test_a_large_file_streams_under_its_final_name(admin_client):
@@ -83,13 +84,13 @@ def test_a_large_file_streams_under_its_final_name(admin_client):
     response = post_upload(admin_client, "Large", "big.bin", content)
 
     assert response.status_code == 302
-    upload = Upload.objects.get()
-    assert upload.file.name.startswith("uploads/") and upload.file.name.endswith("/big.bin")
+    upload = Profile.objects.get()
+    assert upload.cv.name.startswith("cv/") and upload.cv.name.endswith("/big.bin")
     # Streamed in parts, under exactly the name the row holds: nothing was copied.
-    assert list(STARTED) == [upload.file.name]
-    assert STARTED[upload.file.name].state == "completed"
-    assert len(STARTED[upload.file.name].parts) == 6
-    with default_storage.open(upload.file.name) as stored:
+    assert list(STARTED) == [upload.cv.name]
+    assert STARTED[upload.cv.name].state == "completed"
+    assert len(STARTED[upload.cv.name].parts) == 6
+    with default_storage.open(upload.cv.name) as stored:
         assert stored.read() == content
 
 
@@ -100,7 +101,7 @@ def test_a_file_smaller_than_a_part_takes_the_usual_way(admin_client):
 
     assert response.status_code == 302
     assert STARTED == {}
-    with default_storage.open(Upload.objects.get().file.name) as stored:
+    with default_storage.open(Profile.objects.get().cv.name) as stored:
         assert stored.read() == content
 
 
@@ -108,8 +109,8 @@ def test_a_form_error_deletes_the_streamed_file(admin_client):
     response = post_upload(admin_client, "", "big.bin", large())
 
     assert response.status_code == 200
-    assert "title" in response.context["adminform"].form.errors
-    assert not Upload.objects.exists()
+    assert "name" in response.context["adminform"].form.errors
+    assert not Profile.objects.exists()
     ((name, upload),) = STARTED.items()
     assert upload.state == "completed"
     assert not default_storage.exists(name)
@@ -121,8 +122,8 @@ def test_a_storage_failure_while_streaming_is_a_form_error_and_aborts(admin_clie
     response = post_upload(admin_client, "Lost", "big.bin", large())
 
     assert response.status_code == 200
-    assert "could not be stored" in response.context["adminform"].form.errors["file"][0]
-    assert not Upload.objects.exists()
+    assert "could not be stored" in response.context["adminform"].form.errors["cv"][0]
+    assert not Profile.objects.exists()
     ((name, upload),) = STARTED.items()
     assert upload.state == "aborted"
     assert not default_storage.exists(name)
@@ -131,19 +132,19 @@ def test_a_storage_failure_while_streaming_is_a_form_error_and_aborts(admin_clie
 def test_a_replacement_streams_and_the_old_file_goes_once_committed(
     admin_client, django_capture_on_commit_callbacks
 ):
-    old = default_storage.save("uploads/old.txt", ContentFile(b"old"))
-    upload = Upload.objects.create(title="Report", file=old)
-    url = reverse("admin:uploads_upload_change", args=[upload.pk])
+    old = default_storage.save("cv/old.txt", ContentFile(b"old"))
+    upload = Profile.objects.create(name="Report", cv=old)
+    url = reverse("admin:profiles_profile_change", args=[upload.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            url, {"title": "Report", "file": SimpleUploadedFile("new.bin", large())}
+            url, {"name": "Report", "cv": SimpleUploadedFile("new.bin", large())}
         )
 
     assert response.status_code == 302
     upload.refresh_from_db()
-    assert list(STARTED) == [upload.file.name]
-    assert default_storage.exists(upload.file.name)
+    assert list(STARTED) == [upload.cv.name]
+    assert default_storage.exists(upload.cv.name)
     assert not default_storage.exists(old)
 
 
@@ -155,7 +156,7 @@ def test_the_csrf_check_still_applies_and_keeps_nothing(admin_user):
     response = post_upload(client, "Forged", "big.bin", large())
 
     assert response.status_code == 403
-    assert not Upload.objects.exists()
+    assert not Profile.objects.exists()
     # The body was read (and the file streamed) before the token was checked.
     ((name, upload),) = STARTED.items()
     assert upload.state == "completed"
@@ -178,4 +179,4 @@ def test_an_interrupted_file_is_aborted():
 
 
 def test_only_plain_file_fields_with_a_streaming_storage_stream():
-    assert list(streaming.streamable_fields(Upload)) == ["file"]  # not the image
+    assert list(streaming.streamable_fields(Profile)) == ["cv"]  # not the image

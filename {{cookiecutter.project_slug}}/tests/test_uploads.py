@@ -1,14 +1,20 @@
+"""The sample app: its admin, its list page and the thumbnails on them.
+
+What every model gets (tests/test_guarantees.py, tests/test_images.py) is proven on
+a developer's own model instead, so this file goes when the sample app goes.
+"""
+
 import io
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage, storages
+from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.urls import reverse
 from PIL import Image
 
+from mediafiles.images import thumbnail_name
+from tests.test_images import CountingStorage, photo
 from uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
@@ -125,132 +131,47 @@ def test_home_page_links_each_upload(client):
     assert "Listed" in response.text
 
 
-class MisconfiguredStorage(UnreachableStorage):
-    """Stands in for a storage service that refuses the project's credentials."""
-
-    def configuration_problem(self, error):
-        return "SignatureDoesNotMatch: the secret key is wrong"
-
-
-def use_storage(settings, storage_class):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": f"{__name__}.{storage_class.__name__}"},
-    }
+@pytest.fixture
+def counting_storage(settings):
+    backend = "tests.test_images.CountingStorage"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
+    CountingStorage.calls = []
 
 
-def test_a_refused_configuration_is_not_told_to_try_again(admin_client, settings, caplog):
-    use_storage(settings, MisconfiguredStorage)
-
-    response = post_upload(admin_client, "Lost", "lost.txt", b"lost")
-
-    assert response.status_code == 200
-    message = response.context["adminform"].form.errors["file"][0]
-    assert "misconfigured" in message and "try again in a moment" not in message
-    assert "SignatureDoesNotMatch: the secret key is wrong" in caplog.text
-    assert not Upload.objects.exists()
+def add_photo(client, title):
+    image = SimpleUploadedFile("photo.jpg", photo())
+    return post_upload(client, title, "notes.txt", b"notes", image=image)
 
 
-def test_an_unusable_file_name_is_a_field_error(admin_client):
-    response = post_upload(admin_client, "Blank", "   ", b"content")
-
-    assert response.status_code == 200
-    assert "cannot be stored" in response.context["adminform"].form.errors["file"][0]
-    assert not Upload.objects.exists()
-
-
-def change_upload(client, upload, **data):
-    url = reverse("admin:uploads_upload_change", args=[upload.pk])
-    return client.post(url, {"title": upload.title, **data})
-
-
-def test_replacing_a_file_deletes_the_old_one_once_committed(
-    admin_client, django_capture_on_commit_callbacks
+def test_the_list_page_shows_thumbnails_without_asking_the_storage(
+    client, admin_client, counting_storage
 ):
-    post_upload(admin_client, "Report", "report.pdf", b"first")
-    upload = Upload.objects.get()
-    old = upload.file.name
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = change_upload(admin_client, upload, file=SimpleUploadedFile("r.pdf", b"new"))
-
-    assert response.status_code == 302
-    upload.refresh_from_db()
-    assert upload.file.name != old
-    assert not default_storage.exists(old)
-    with default_storage.open(upload.file.name) as stored:
-        assert stored.read() == b"new"
-
-
-def test_clearing_an_image_deletes_it_once_committed(
-    admin_client, png_bytes, django_capture_on_commit_callbacks
-):
-    image = SimpleUploadedFile("photo.png", png_bytes, content_type="image/png")
-    post_upload(admin_client, "Photo", "notes.txt", b"notes", image=image)
-    upload = Upload.objects.get()
-    image_name = upload.image.name
-
-    with django_capture_on_commit_callbacks(execute=True):
-        change_upload(admin_client, upload, **{"image-clear": "on"})
-
-    upload.refresh_from_db()
-    assert upload.image.name == ""
-    assert not default_storage.exists(image_name)
-    assert default_storage.exists(upload.file.name)
-
-
-def test_a_replacement_rolled_back_keeps_the_old_file(
-    admin_client, django_capture_on_commit_callbacks
-):
-    post_upload(admin_client, "Report", "report.pdf", b"first")
-    upload = Upload.objects.get()
-    old = upload.file.name
-
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        upload.file = default_storage.save("uploads/other.pdf", ContentFile(b"other"))
-        upload.save()
-        raise RuntimeError("the request failed after saving")
-
-    assert callbacks == []
-    assert default_storage.exists(old)
-    assert Upload.objects.get().file.name == old
-
-
-def test_bulk_delete_deletes_every_file(admin_client, django_capture_on_commit_callbacks):
     for number in range(3):
-        post_upload(admin_client, f"Item {number}", "item.txt", b"item %d" % number)
-    names = [upload.file.name for upload in Upload.objects.all()]
-    changelist = reverse("admin:uploads_upload_changelist")
-    pks = [str(pk) for pk in Upload.objects.values_list("pk", flat=True)]
+        add_photo(admin_client, f"Photo {number}")
+    uploads = list(Upload.objects.all())
+    CountingStorage.calls = []
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            changelist, {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
-        )
+    page = client.get(reverse("home")).text
 
-    assert response.status_code == 302
-    assert not Upload.objects.exists()
-    assert not any(default_storage.exists(name) for name in names)
+    assert CountingStorage.calls == []
+    for upload in uploads:
+        small = default_storage.url(thumbnail_name(upload.image.name, "list"))
+        fallback = reverse("thumbnail", args=["uploads", "upload", upload.pk, "image", "list"])
+        assert f'src="{small}"' in page
+        # The original is linked, never shown.
+        assert f'href="{upload.image.url}"' in page
+        assert f'src="{upload.image.url}"' not in page
+        assert f'data-fallback="{fallback}"' in page
 
 
-def test_same_name_saves_from_many_threads_all_keep_their_bytes():
-    # The storage is built before the threads start: Django's storage handler builds
-    # one lazily, and threads racing to do so could each get an in-memory storage
-    # of their own.
-    storage = storages["default"]
+def test_the_admin_change_page_shows_its_own_thumbnail(admin_client, counting_storage):
+    add_photo(admin_client, "Photo")
+    upload = Upload.objects.get()
+    CountingStorage.calls = []
 
-    def save(number):
-        return storage.save("uploads/same.bin", ContentFile(b"writer %d" % number))
+    page = admin_client.get(reverse("admin:uploads_upload_change", args=[upload.pk])).text
 
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        names = list(pool.map(save, range(20)))
-
-    assert len(set(names)) == 20
-    for number, name in enumerate(names):
-        assert name.endswith("/same.bin")
-        with storage.open(name) as stored:
-            assert stored.read() == b"writer %d" % number
+    assert CountingStorage.calls == []
+    small = default_storage.url(thumbnail_name(upload.image.name, "admin"))
+    assert f'src="{small}"' in page
+    assert "js/thumbnails.js" in page
