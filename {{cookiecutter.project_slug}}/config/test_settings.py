@@ -26,7 +26,7 @@ STORAGES = {
 STORAGES["default"] = {"BACKEND": "mediafiles.storage.MemoryMediaStorage"}
 {%- endif %}
 STATIC_URL = "/static/"
-# A developer's own app (tests/profiles): the file guarantees are proven on its models.
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.profiles"]  # noqa: F405
+# A developer's own app (tests/examples): the file guarantees are proven on its models.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.examples"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

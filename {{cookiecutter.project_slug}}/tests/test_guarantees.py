@@ -1,4 +1,4 @@
-"""The file guarantees hold for a model the developer adds (tests/profiles), with a
+"""The file guarantees hold for a model the developer adds (tests/examples), with a
 plain `admin.site.register`, an inline, and views of their own (mediafiles/guarantees.py).
 
 The storage is the unit tests' in-memory one; the template's own tests prove the
@@ -22,12 +22,12 @@ from PIL import ExifTags, Image
 
 from mediafiles import checks
 from mediafiles.images import thumbnail_name
-from tests.profiles.models import Album, Photo, Profile
+from tests.examples.models import Album, Photo, Profile
 
 pytestmark = pytest.mark.django_db
 
-PROFILES = "admin:profiles_profile"
-ALBUMS = "admin:profiles_album"
+PROFILES = "admin:examples_profile"
+ALBUMS = "admin:examples_album"
 
 
 class UnreachableStorage(Storage):
@@ -272,7 +272,7 @@ def test_an_inline_storage_failure_is_a_form_error(admin_client, settings):
     assert not Album.objects.exists()
 
 
-@pytest.mark.urls("tests.profiles.urls")
+@pytest.mark.urls("tests.examples.urls")
 def test_a_view_with_the_form_base_gets_the_form_error(client, settings):
     use_storage(settings, UnreachableStorage)
 
@@ -285,7 +285,7 @@ def test_a_view_with_the_form_base_gets_the_form_error(client, settings):
     assert not Profile.objects.exists()
 
 
-@pytest.mark.urls("tests.profiles.urls")
+@pytest.mark.urls("tests.examples.urls")
 @pytest.mark.parametrize(
     ("storage_class", "status", "message"),
     [(UnreachableStorage, 503, "try again"), (MisconfiguredStorage, 503, "misconfigured")],
@@ -305,7 +305,7 @@ def test_a_view_with_a_plain_form_answers_a_clear_page_and_writes_no_row(
     assert not Profile.objects.exists()
 
 
-@pytest.mark.urls("tests.profiles.urls")
+@pytest.mark.urls("tests.examples.urls")
 def test_a_view_with_a_plain_form_refuses_a_bomb_with_a_400(client, settings):
     settings.IMAGE_MAX_PIXELS = 32 * 32
 
@@ -320,7 +320,7 @@ def test_a_view_with_a_plain_form_refuses_a_bomb_with_a_400(client, settings):
     assert every_name() == set()
 
 
-@pytest.mark.urls("tests.profiles.urls")
+@pytest.mark.urls("tests.examples.urls")
 def test_a_file_whose_row_rolled_back_is_deleted_when_the_request_ends(client):
     response = client.post("/profiles/rolled-back", {"cv": SimpleUploadedFile("cv.pdf", b"x")})
 
@@ -338,7 +338,7 @@ def test_a_model_saved_in_code_gets_the_same_rules(settings):
 
 
 def test_images_kept_as_uploaded_keep_their_metadata_and_get_no_thumbnails(settings):
-    settings.MEDIA_IMAGES_AS_UPLOADED = ["profiles.Profile.avatar"]
+    settings.MEDIA_IMAGES_AS_UPLOADED = ["examples.Profile.avatar"]
 
     profile = Profile.objects.create(name="Ada", avatar=ContentFile(gps_photo(), name="me.jpg"))
 
@@ -385,7 +385,7 @@ def test_an_admin_site_of_its_own_is_named_by_the_checks():
         all_sites.discard(site)
 
     assert len(found) == 1
-    assert "profiles.Profile (avatar, cv)" in found[0].msg
+    assert "examples.Profile (avatar, cv)" in found[0].msg
     assert "MediaAdminSite" in found[0].hint
 
 
@@ -395,11 +395,11 @@ def test_a_field_on_a_storage_of_its_own_is_named_by_the_checks(monkeypatch, tmp
     found = [message for message in checks.fields_use_the_media_rules(None)]
 
     assert [message.id for message in found] == ["mediafiles.W002"]
-    assert "profiles.Profile.cv" in found[0].msg
+    assert "examples.Profile.cv" in found[0].msg
 
 
 def test_unknown_names_kept_as_uploaded_are_errors(settings):
-    settings.MEDIA_IMAGES_AS_UPLOADED = ["profiles.Profile.cv", "profiles.Nothing", "uploads"]
+    settings.MEDIA_IMAGES_AS_UPLOADED = ["examples.Profile.cv", "examples.Nothing", "uploads"]
 
     found = [m.id for m in checks.settings_name_what_exists(None)]
 

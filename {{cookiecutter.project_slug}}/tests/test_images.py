@@ -20,11 +20,11 @@ from PIL import ExifTags, Image
 
 from mediafiles.images import thumbnail, thumbnail_name
 from mediafiles.storage import MemoryMediaStorage
-from tests.profiles.models import Profile
+from tests.examples.models import Profile
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:profiles_profile_add")
+ADD_URL = reverse("admin:examples_profile_add")
 GPS = {
     ExifTags.GPS.GPSLatitudeRef: "N",
     ExifTags.GPS.GPSLatitude: (48.0, 51.0, 29.0),
@@ -246,7 +246,7 @@ def test_a_format_browsers_do_not_show_is_refused(admin_client, storage):
 
 
 def fallback_url(profile, size):
-    return reverse("thumbnail", args=["profiles", "profile", profile.pk, "avatar", size])
+    return reverse("thumbnail", args=["examples", "profile", profile.pk, "avatar", size])
 
 
 def test_replacing_clearing_and_deleting_an_image_delete_its_thumbnails(
@@ -255,7 +255,7 @@ def test_replacing_clearing_and_deleting_an_image_delete_its_thumbnails(
     add(admin_client)
     upload = Profile.objects.get()
     first = {upload.avatar.name, *thumbnails_of(upload).values()}
-    change = reverse("admin:profiles_profile_change", args=[upload.pk])
+    change = reverse("admin:examples_profile_change", args=[upload.pk])
     assert all(default_storage.exists(name) for name in first)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -277,7 +277,7 @@ def test_replacing_clearing_and_deleting_an_image_delete_its_thumbnails(
     upload.refresh_from_db()
     third = {upload.avatar.name, *thumbnails_of(upload).values()}
     with django_capture_on_commit_callbacks(execute=True):
-        delete = reverse("admin:profiles_profile_delete", args=[upload.pk])
+        delete = reverse("admin:examples_profile_delete", args=[upload.pk])
         admin_client.post(delete, {"post": "yes"})
     assert not any(default_storage.exists(name) for name in third)
 
@@ -300,11 +300,11 @@ def test_a_thumbnail_missing_from_the_storage_is_made_again(client, admin_client
     assert [call for call in CountingStorage.calls if call[0] == "save"] == []
     assert client.get(fallback_url(upload, "huge")).status_code == 404
     for args in (
-        ["profiles", "profile", upload.pk, "cv", "list"],  # not an image field
-        ["profiles", "profile", upload.pk, "name", "list"],
-        ["profiles", "profile", "not-a-pk", "avatar", "list"],
-        ["profiles", "nothing", upload.pk, "avatar", "list"],
-        ["profiles", "profile", upload.pk + 1, "avatar", "list"],
+        ["examples", "profile", upload.pk, "cv", "list"],  # not an image field
+        ["examples", "profile", upload.pk, "name", "list"],
+        ["examples", "profile", "not-a-pk", "avatar", "list"],
+        ["examples", "nothing", upload.pk, "avatar", "list"],
+        ["examples", "profile", upload.pk + 1, "avatar", "list"],
     ):
         assert client.get(reverse("thumbnail", args=args)).status_code == 404, args
 

@@ -1,5 +1,5 @@
 """Large admin uploads stream to the storage while the request arrives (mediafiles/streaming.py),
-for every model's admin: here a developer's own, plainly registered (tests/profiles).
+for every model's admin: here a developer's own, plainly registered (tests/examples).
 
 The storage here is the in-memory media storage with the two methods a streaming
 storage offers (mediafiles/backends.py has them where the provider can), in parts of
@@ -15,11 +15,11 @@ from django.urls import reverse
 
 from mediafiles import streaming
 from mediafiles.storage import MemoryMediaStorage
-from tests.profiles.models import Profile
+from tests.examples.models import Profile
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:profiles_profile_add")
+ADD_URL = reverse("admin:examples_profile_add")
 PART = 64 * 1024
 # Every multipart upload of the test: {name: FakeMultipart}.
 STARTED = {}
@@ -134,7 +134,7 @@ def test_a_replacement_streams_and_the_old_file_goes_once_committed(
 ):
     old = default_storage.save("cv/old.txt", ContentFile(b"old"))
     upload = Profile.objects.create(name="Report", cv=old)
-    url = reverse("admin:profiles_profile_change", args=[upload.pk])
+    url = reverse("admin:examples_profile_change", args=[upload.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
