@@ -15,8 +15,8 @@
 
 It also holds local disk as `manage.py copy_media` reads and writes it
 (LocalFiles), which every project needs, whatever its provider: media move
-from a directory to the cloud and back. Each cloud provider's own side of a
-copy is in mediafiles/backends.py.
+from a directory to the cloud and back. A cloud provider's storage class has
+its own side of a copy.
 """
 
 import codecs

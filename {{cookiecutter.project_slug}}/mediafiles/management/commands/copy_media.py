@@ -20,10 +20,9 @@
 - Progress lines every few seconds, then a summary; the exit status is non-zero
   if any file was not copied.
 
-The storages contribute what only they know (mediafiles/backends.py, and
-mediafiles/storage.py for local disk): list_sizes(), open_stream(name),
-write_exact(name, stream, size), and `copy_refused` for a storage that cannot be
-copied (why).
+The storage classes contribute what only they know (mediafiles/storage.py has
+local disk's): list_sizes(), open_stream(name), write_exact(name, stream, size),
+and `copy_refused` for a storage that cannot be copied (why).
 """
 
 import os

@@ -24,7 +24,7 @@ Each step prints one line with its duration:
 - delete, then gone: the probe is deleted whatever step failed, and must be gone.
 
 A failure exits non-zero with one line that names the cause. The storage
-(mediafiles/backends.py) contributes what only it knows: `diagnose(error)`, the
+class contributes what only it knows: `diagnose(error)`, the
 cause of its own errors (unreachable, credentials refused, a missing bucket...);
 `unsigned_url(url)`, a signed URL without its signature; `url_fixes`, what to do
 when a URL is not answered as it should be; and `confirm_deleted(name)` where
@@ -178,7 +178,7 @@ class Command(BaseCommand):
             url = super(HashedFilesMixin, self.storage).url(name)
         else:
             url = self.storage.url(name)
-        # A storage that signs its URLs says how to take the signature off (mediafiles/backends.py).
+        # A storage that signs its URLs says how to take the signature off.
         strip = getattr(self.storage, "unsigned_url", None)
         unsigned_url = strip(url) if strip is not None else None
         if unsigned_url == url:
