@@ -2,6 +2,7 @@ import time
 
 import pytest
 
+from tests.developer_app import add_developer_app
 from tests.helpers import SCREENSHOTS, Project, bake, project_venv
 from tests.providers import ServerPool, deploy, variant
 from tests.servers import Postgres
@@ -13,14 +14,18 @@ RUN_STARTED = time.time()
 
 @pytest.fixture(scope="session")
 def projects(cookies_session):
-    """Bake (once per set of answers) and install a project."""
+    """Bake (once per set of answers) and install a project; developer_app=True adds
+    a developer's own app to it (tests/developer_app.py)."""
     cache = {}
 
-    def get(**answers):
-        key = tuple(sorted(answers.items()))
+    def get(developer_app=False, **answers):
+        key = (developer_app, *sorted(answers.items()))
         if key not in cache:
             root = bake(cookies_session, **answers)
-            cache[key] = Project(root, project_venv(root), answers)
+            project = Project(root, project_venv(root), answers)
+            if developer_app:
+                add_developer_app(project)
+            cache[key] = project
         return cache[key]
 
     return get
@@ -62,6 +67,14 @@ def adapter(request, server_pool):
 def site(projects, adapter, databases, tmp_path):
     """The adapter's project deployed and served by gunicorn, 2 workers x 10 threads."""
     project, env = deploy(projects, adapter, databases)
+    with Site(project, env, workers=2, threads=10, log_path=tmp_path / "gunicorn.log") as site:
+        yield site
+
+
+@pytest.fixture
+def developer_site(projects, adapter, databases, tmp_path):
+    """The same, with a developer's own app added (tests/developer_app.py)."""
+    project, env = deploy(projects, adapter, databases, developer_app=True)
     with Site(project, env, workers=2, threads=10, log_path=tmp_path / "gunicorn.log") as site:
         yield site
 

@@ -72,6 +72,8 @@ CAPABILITIES = (
 # GS_EXPIRATION, AZURE_URL_EXPIRATION_SECS), in seconds.
 URL_LIFETIME = 3600
 STATIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# Every project's THUMBNAIL_SIZES: a stored image's thumbnails follow from its name.
+THUMBNAIL_SIZES = {"list": (384, 384), "admin": (240, 240)}
 MEDIA_CACHE_CONTROL = {"public": "public, max-age=86400", "private": "private, max-age=3600"}
 
 
@@ -349,6 +351,13 @@ class Adapter:
     def media_objects(self):
         """Every stored media object: the name the FileField holds -> bytes."""
         raise NotImplementedError
+
+    def thumbnails(self, image):
+        """The names of the thumbnails the project stores for an image (its name)."""
+        return [
+            f"thumbnails/{image}/{size}-{width}x{height}.webp"
+            for size, (width, height) in THUMBNAIL_SIZES.items()
+        ]
 
     def media_url(self, name):
         """The plain address of a stored file: its URL without any signature (here
@@ -696,6 +705,9 @@ class CloudinaryAdapter(Adapter):
     def signed_urls(self):
         return PathSignature() if self.private else Lacks("public media")
 
+    def thumbnails(self, image):
+        return []  # Cloudinary resizes from the URL: no copies are stored
+
     def account_url(self, secret=None, cloud=None, api=None):
         # upload_prefix sends the API here; cname + secure=false make delivery URLs
         # http://127.0.0.1:PORT/<cloud>/..., which this server answers too.
@@ -816,7 +828,7 @@ class ServerPool:
             server.stop()
 
 
-def deploy(projects, adapter, databases, static_files=True):
+def deploy(projects, adapter, databases, static_files=True, developer_app=False):
     """Bake and install the adapter's project, give it a database, create its buckets,
     collect static files; (project, env).
 
@@ -827,9 +839,10 @@ def deploy(projects, adapter, databases, static_files=True):
     server (once per server: the files stay); static files for whitenoise are
     collected once into the project's STATIC_ROOT (the build). static_files=False
     leaves the bucket without them where the local manifest already exists: pages
-    only need the manifest (for a server that a test breaks).
+    only need the manifest (for a server that a test breaks). developer_app=True: the
+    project with a developer's own app (tests/developer_app.py).
     """
-    project = projects(**adapter.answers)
+    project = projects(**adapter.answers, developer_app=developer_app)
     env = adapter.env(project)
     env["DATABASE_URL"] = databases.new(template=migrated_database(project, env, databases.server))
     if adapter.id not in adapter.server.prepared:
@@ -848,7 +861,9 @@ def deploy(projects, adapter, databases, static_files=True):
 
 
 @contextmanager
-def deployed_to_fail(projects, server_pool, databases, tmp_path, adapter_id, fault):
+def deployed_to_fail(
+    projects, server_pool, databases, tmp_path, adapter_id, fault, developer_app=False
+):
     """A variant's project deployed for a storage fault; (adapter, project, env).
 
     "killed" and "frozen" need a server of the test's own, which adapter.fail(fault)
@@ -862,7 +877,9 @@ def deployed_to_fail(projects, server_pool, databases, tmp_path, adapter_id, fau
     else:
         adapter.start(tmp_path / "server")
     with adapter:
-        project, env = deploy(projects, adapter, databases, static_files=False)
+        project, env = deploy(
+            projects, adapter, databases, static_files=False, developer_app=developer_app
+        )
         if fault == "misconfigured":
             env = adapter.misconfigured(env, tmp_path)
         yield adapter, project, env

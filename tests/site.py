@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from contextlib import suppress
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -134,23 +135,33 @@ def create_superuser(project, env, username="admin", password=PASSWORD):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def rows(env):
-    """Every Upload row, by pk: [{pk, title, file, image, thumbnails}] (image None
-    when empty; thumbnails: the names of its stored thumbnails, sorted), read
-    straight from the PostgreSQL database that env's DATABASE_URL names."""
+@dataclass(frozen=True)
+class AdminModel:
+    """A model as its admin add form and its table show it: the admin's path, the
+    table, and its title, file and image columns (the form's field names)."""
+
+    path: str
+    table: str
+    title: str
+    file: str
+    image: str
+
+
+# The sample app's Upload, and the model a developer adds (tests/developer_app.py).
+UPLOAD = AdminModel("/admin/uploads/upload/", "uploads_upload", "title", "file", "image")
+PROFILE = AdminModel("/admin/profiles/profile/", "profiles_profile", "name", "cv", "avatar")
+
+
+def rows(env, model=UPLOAD):
+    """Every row of the model, by pk: [{pk, title, file, image}] (file and image None
+    when empty), read straight from the PostgreSQL database that env's
+    DATABASE_URL names."""
+    query = f"SELECT id, {model.title}, {model.file}, {model.image} FROM {model.table} ORDER BY id"
     with psycopg.connect(env["DATABASE_URL"], connect_timeout=30) as database:
-        found = database.execute(
-            "SELECT id, title, file, image, thumbnails FROM uploads_upload ORDER BY id"
-        ).fetchall()
+        found = database.execute(query).fetchall()
     return [
-        {
-            "pk": pk,
-            "title": title,
-            "file": file,
-            "image": image or None,
-            "thumbnails": sorted(entry["name"] for entry in sizes.values() if "name" in entry),
-        }
-        for pk, title, file, image, sizes in found
+        {"pk": pk, "title": title, "file": file or None, "image": image or None}
+        for pk, title, file, image in found
     ]
 
 
@@ -183,12 +194,14 @@ class ErrorLists(HTMLParser):
 
 
 class AdminSession:
-    """A logged-in admin over real HTTP; safe to share between threads."""
+    """A logged-in admin over real HTTP, adding and changing rows of one model (the
+    sample's Upload unless told); safe to share between threads."""
 
-    UPLOADS = "/admin/uploads/upload/"
-
-    def __init__(self, site, username="admin", password=PASSWORD, cookies=None, timeout=180):
-        self.site, self.timeout = site, timeout
+    def __init__(
+        self, site, username="admin", password=PASSWORD, cookies=None, timeout=180, model=UPLOAD
+    ):
+        self.site, self.timeout, self.model = site, timeout, model
+        self.UPLOADS = model.path
         self.local = threading.local()
         self.cookies = dict(cookies) if cookies else self.log_in(username, password)
 
@@ -236,18 +249,19 @@ class AdminSession:
         It presses "Save and continue editing", so a success redirects to the new
         row's change page (see created_pk).
         """
-        files = {"file": (filename, data)}
+        files = {self.model.file: (filename, data)}
         if image is not None:
-            files["image"] = image
-        form = {"title": title, "_continue": "Save and continue editing"}
+            files[self.model.image] = image
+        form = {self.model.title: title, "_continue": "Save and continue editing"}
         return self.post(f"{self.UPLOADS}add/", form, files, **kwargs)
 
     def change_upload(self, pk, title, file=None, image=None, clear_image=False, **kwargs):
         """POST the change form; file and image are (filename, bytes) or None (kept)."""
-        files = {name: value for name, value in (("file", file), ("image", image)) if value}
-        form = {"title": title, "_save": "Save"}
+        fields = ((self.model.file, file), (self.model.image, image))
+        files = {name: value for name, value in fields if value}
+        form = {self.model.title: title, "_save": "Save"}
         if clear_image:
-            form["image-clear"] = "on"  # ClearableFileInput's "Clear" checkbox
+            form[f"{self.model.image}-clear"] = "on"  # ClearableFileInput's "Clear" checkbox
         return self.post(f"{self.UPLOADS}{pk}/change/", form, files or None, **kwargs)
 
     def delete_upload(self, pk, **kwargs):

@@ -1,5 +1,9 @@
 """What every storage family guarantees, proven on its real server under gunicorn.
 
+The guarantees of every model are proven on a developer's own app, added to the
+bake as a developer adds one (tests/developer_app.py: a plain
+`admin.site.register`); what each variant does with its answers, on the sample's.
+
 Each check runs on the variants of tests/providers.py that have what it needs
 (providers.cases): local disk, SeaweedFS (S3), fake-gcs-server, Azurite and the
 loopback Cloudinary. Checks share one server per family and test worker (the
@@ -31,7 +35,7 @@ from tests.providers import (
     deploy,
     deployed_to_fail,
 )
-from tests.site import AdminSession, Site, rows
+from tests.site import PROFILE, AdminSession, Site, rows
 
 pytestmark = pytest.mark.slow
 PARALLEL = 20
@@ -60,8 +64,9 @@ def test_every_variant_declares_every_capability():
 
 
 @pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
-def test_parallel_same_name_uploads_each_keep_their_own_bytes(site, adapter):
-    admin = AdminSession(site)
+def test_parallel_same_name_uploads_each_keep_their_own_bytes(developer_site, adapter):
+    site = developer_site
+    admin = AdminSession(site, model=PROFILE)
 
     def upload(number):
         return admin.add_upload(f"Report {number:02d}", "report.pdf", document(number))
@@ -72,7 +77,7 @@ def test_parallel_same_name_uploads_each_keep_their_own_bytes(site, adapter):
     assert [r.status_code for r in responses] == [302] * PARALLEL, [
         admin.form_errors(r) for r in responses if r.status_code != 302
     ]
-    stored = rows(site.env)
+    stored = rows(site.env, PROFILE)
     objects = adapter.media_objects()
     assert len(stored) == PARALLEL
     assert len({row["file"] for row in stored}) == PARALLEL
@@ -111,25 +116,35 @@ def test_parallel_saves_through_the_storage_never_collide(projects, adapter, dat
 
 
 @pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
-def test_replaced_cleared_and_deleted_files_leave_no_orphans(site, adapter):
-    admin = AdminSession(site)
+def test_replaced_cleared_and_deleted_files_leave_no_orphans(developer_site, adapter):
+    site = developer_site
+    admin = AdminSession(site, model=PROFILE)
     pk = admin.created_pk(
-        admin.add_upload("Report", "report.pdf", b"%PDF first", image=("photo.png", png()))
+        admin.add_upload("Ada", "report.pdf", b"%PDF first", image=("photo.png", png()))
     )
-    first = rows(site.env)[0]
-    images = {first["image"], *first["thumbnails"]}
+    first = rows(site.env, PROFILE)[0]
+    images = {first["image"], *adapter.thumbnails(first["image"])}
     assert set(adapter.media_objects()) == {first["file"], *images}
 
-    response = admin.change_upload(pk, "Report", file=("report.pdf", b"%PDF second"))
+    response = admin.change_upload(pk, "Ada", file=("report.pdf", b"%PDF second"))
     assert response.status_code == 302, admin.form_errors(response)
-    second = rows(site.env)[0]
+    second = rows(site.env, PROFILE)[0]
     objects = adapter.media_objects()
     assert set(objects) == {second["file"], *images}
     assert objects[second["file"]] == b"%PDF second"
 
-    response = admin.change_upload(pk, "Report", clear_image=True)
+    response = admin.change_upload(pk, "Ada", image=("photo.png", png(3, 2)))
     assert response.status_code == 302, admin.form_errors(response)
-    assert rows(site.env)[0]["image"] is None
+    third = rows(site.env, PROFILE)[0]
+    assert set(adapter.media_objects()) == {
+        second["file"],
+        third["image"],
+        *adapter.thumbnails(third["image"]),
+    }
+
+    response = admin.change_upload(pk, "Ada", clear_image=True)
+    assert response.status_code == 302, admin.form_errors(response)
+    assert rows(site.env, PROFILE)[0]["image"] is None
     assert set(adapter.media_objects()) == {second["file"]}
 
     assert admin.delete_upload(pk).status_code == 302
@@ -137,8 +152,9 @@ def test_replaced_cleared_and_deleted_files_leave_no_orphans(site, adapter):
 
 
 @pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
-def test_active_content_is_served_as_a_download_and_images_inline(site, adapter):
-    admin = AdminSession(site)
+def test_active_content_is_served_as_a_download_and_images_inline(developer_site, adapter):
+    site = developer_site
+    admin = AdminSession(site, model=PROFILE)
     files = {
         "page.html": b"<script>alert(document.cookie)</script>",
         "logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
@@ -169,13 +185,15 @@ FAULTS = [
 def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
     projects, server_pool, databases, tmp_path, main, fault
 ):
-    deployed = deployed_to_fail(projects, server_pool, databases, tmp_path, main, fault)
+    deployed = deployed_to_fail(
+        projects, server_pool, databases, tmp_path, main, fault, developer_app=True
+    )
     log_path = tmp_path / "gunicorn.log"
     with (
         deployed as (adapter, project, env),
         Site(project, env, workers=2, threads=4, log_path=log_path) as site,
     ):
-        admin = AdminSession(site)
+        admin = AdminSession(site, model=PROFILE)
         workers = site.worker_pids()
         adapter.fail(fault)
 
@@ -185,12 +203,12 @@ def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
         response = admin.add_upload("Lost", "lost.txt", b"nothing is lost")
 
         assert response.status_code == 200, site.log_tail()
-        (message,) = admin.form_errors(response)["file"]
+        (message,) = admin.form_errors(response)[PROFILE.file]
         expected = MISCONFIGURED_MESSAGE if fault == "misconfigured" else OUTAGE_MESSAGE
         assert expected in message, message
         assert site.worker_pids() == workers, site.log_tail()
         adapter.thaw()
-        assert rows(env) == []
+        assert rows(env, PROFILE) == []
         if fault == "frozen":
             # Thawed, the same workers store uploads again.
             assert admin.add_upload("Back", "back.txt", b"back").status_code == 302
@@ -226,7 +244,8 @@ def test_uploads_round_trip_keep_same_names_apart_and_delete(site, adapter):
     assert first["file"] != second["file"]
     assert first["file"].endswith("/report.pdf") and second["file"].endswith("/report.pdf")
     objects = adapter.media_objects()
-    assert set(objects) == {first["file"], first["image"], *first["thumbnails"], second["file"]}
+    thumbnails = adapter.thumbnails(first["image"])
+    assert set(objects) == {first["file"], first["image"], *thumbnails, second["file"]}
     assert (objects[first["file"]], objects[second["file"]]) == (first_bytes, second_bytes)
     # The image is stored again without its metadata: the same pixels (tests/test_images.py).
     assert pixels(objects[first["image"]]) == pixels(png())
