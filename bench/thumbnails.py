@@ -53,7 +53,7 @@ from uploads.models import Upload
 uploads = list(Upload.objects.all()[:50])
 source = Path("uploads/templates/uploads/upload_list.html").read_text()
 originals = engines["django"].from_string(re.sub(
-    r'{% include "uploads/thumbnail.html"[^%]*%}',
+    r'{% include "mediafiles/thumbnail.html"[^%]*%}',
     '<a href="{{ upload.image.url }}"><img src="{{ upload.image.url }}" alt="{{ upload.title }}"'
     ' loading="lazy"></a>',
     source,

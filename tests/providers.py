@@ -845,14 +845,15 @@ def deploy(projects, adapter, databases, static_files=True, developer_app=False)
     project = projects(**adapter.answers, developer_app=developer_app)
     env = adapter.env(project)
     env["DATABASE_URL"] = databases.new(template=migrated_database(project, env, databases.server))
-    if adapter.id not in adapter.server.prepared:
+    # Once per project and server: the developer-app project has a manifest of its own.
+    if (adapter.id, project.root) not in adapter.server.prepared:
         if adapter.provisions:
             result = project.manage("ensure_storage", env=env)
             assert result.returncode == 0, result.stdout + result.stderr
         manifest = project.root / "staticfiles" / "staticfiles.json"
         if adapter.static_on_bucket and (static_files or not manifest.exists()):
             collect_static(project, env)
-        adapter.server.prepared.add(adapter.id)
+        adapter.server.prepared.add((adapter.id, project.root))
     if not adapter.static_on_bucket:
         with FileLock(f"{project.root}.collectstatic.lock"):
             if not (project.root / "staticfiles" / "staticfiles.json").exists():

@@ -1,5 +1,6 @@
 """Bake every answer of every option and check the output as files."""
 
+import ast
 import json
 import re
 import shlex
@@ -163,13 +164,66 @@ def test_no_trace_of_the_providers_not_chosen(baked):
     assert traces == []
 
 
-def test_storages_module_has_static_storage_only_where_used(baked):
+# What only S3's streaming of large uploads may name (docs and comments too). The
+# word "stream" alone is everyone's: copy_media's open_stream(), logging.StreamHandler,
+# "application/octet-stream".
+STREAMING_TRACES = re.compile(
+    rb"(?i)streaming\.py|StreamingUploadsAdmin|stream_part_size|start_multipart|StreamedFile"
+    rb"|while (?:the request(?: body)?|the body|they|it) (?:arrives?|arrived)\b"
+)
+STREAMING_FILES = ("mediafiles/streaming.py", "tests/test_streaming.py")
+
+
+def uses_streaming_admin(source):
+    """Whether an admin module imports StreamingUploadsAdmin from .streaming and uses it."""
+    tree = ast.parse(source)
+    imported = any(
+        isinstance(node, ast.ImportFrom)
+        and node.level == 1
+        and node.module == "streaming"
+        and "StreamingUploadsAdmin" in {alias.name for alias in node.names}
+        for node in ast.walk(tree)
+    )
+    used = any(
+        isinstance(node, ast.Name)
+        and node.id == "StreamingUploadsAdmin"
+        and isinstance(node.ctx, ast.Load)
+        for node in ast.walk(tree)
+    )
+    return imported and used
+
+
+def test_streaming_only_where_it_streams(baked):
+    """An S3 bake holds mediafiles/streaming.py and tests/test_streaming.py, and its
+    admin puts StreamingUploadsAdmin on every ModelAdmin; any other bake holds neither
+    file, and none of its text files (.env included) names the streaming machinery or
+    says that uploads reach the storage while they arrive."""
     answers, root = baked
+    family = CONTEXT["_providers"][answers["storage_provider"]]["family"]
+    present = [path for path in STREAMING_FILES if (root / path).exists()]
+    if family == "s3":
+        assert present == list(STREAMING_FILES)
+        assert uses_streaming_admin((root / "mediafiles" / "admin.py").read_text())
+        return
+    assert present == []
+    traces = [
+        (path.relative_to(root).as_posix(), match.group().decode())
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not is_binary(str(path))
+        for match in STREAMING_TRACES.finditer(path.read_bytes())
+    ]
+    assert traces == []
+
+
+def test_backends_module_has_static_storage_only_where_used(baked):
+    answers, root = baked
+    backends = root / "mediafiles" / "backends.py"
     if answers["storage_provider"] == "filesystem":
         # Local disk's storage is every project's (mediafiles/local.py).
-        assert not (root / "config" / "storages.py").exists()
+        assert not backends.exists()
+        assert (root / "mediafiles" / "local.py").exists()
         return
-    source = (root / "config" / "storages.py").read_text()
+    source = backends.read_text()
     assert re.search(r"^class (MediaStorage|CloudinaryStorage)\(", source, re.MULTILINE)
     has_static = re.search(r"^class StaticStorage\(", source, re.MULTILINE) is not None
     assert has_static is (answers["static_storage"] == "bucket")

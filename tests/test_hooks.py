@@ -24,6 +24,8 @@ def test_default_answers_are_valid():
         ("project_slug", "config", "would shadow the module 'config'"),
         ("project_slug", "test", "would shadow the module 'test'"),
         ("project_slug", "uploads", "would shadow the module 'uploads'"),
+        ("project_slug", "mediafiles", "would shadow the module 'mediafiles'"),
+        ("project_slug", "django_cleanup", "would shadow the module 'django_cleanup'"),
         ("project_slug", "json", "would shadow the module 'json'"),
         ("email", "you.example.com", "not an email address"),
         ("email", "you@", "not an email address"),
@@ -157,6 +159,18 @@ def test_each_cloud_provider_keeps_its_family_files(provider):
 
 def test_local_disk_needs_no_storages_module():
     assert "mediafiles/backends.py" in post_gen.paths_to_remove(default_answers())
+
+
+@pytest.mark.parametrize("provider", CONTEXT["storage_provider"])
+def test_only_the_s3_family_keeps_the_streaming_files(provider):
+    """mediafiles/streaming.py and its tests are removed from every bake but S3's."""
+    answers = {**default_answers(), "storage_provider": provider}
+    streams = CONTEXT["_providers"][provider]["family"] == "s3"
+
+    paths = post_gen.paths_to_remove(answers)
+
+    for path in ("mediafiles/streaming.py", "tests/test_streaming.py"):
+        assert (path in paths) is not streams, (provider, path)
 
 
 def test_named_markers_get_one_secret_wherever_they_appear(tmp_path):
