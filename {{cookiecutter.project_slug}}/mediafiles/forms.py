@@ -10,12 +10,45 @@ StoredFilesModelForm instead of forms.ModelForm.
 """
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.core.files.uploadedfile import UploadedFile
 
-from .guarantees import FileRefused, store_new_files
+from .guarantees import FileRefused, processes_images, store_new_files
+from .images import ImageRefused, check
+
+
+class CheckedImageField(forms.ImageField):
+    """Django's image field, refusing too many pixels from the file's header first:
+    Django's own check would say "not an image" of a decompression bomb, or open
+    an image of any size."""
+
+    def to_python(self, data):
+        if isinstance(data, UploadedFile):
+            try:
+                check(data)
+            except ImageRefused as error:
+                raise forms.ValidationError(str(error), code="invalid_image") from error
+            data.seek(0)
+        return super().to_python(data)
 
 
 class StoredFilesMixin:
-    """ModelForm mixin: new files are stored, or the form is invalid."""
+    """ModelForm mixin: new images are checked from their header first, and new
+    files are stored, or the form is invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # The form's own copy of a plain image field becomes a checked one
+            # (it adds no state); a field class of the form's own is left alone.
+            if type(field) is forms.ImageField and self._processes_images(name):
+                field.__class__ = CheckedImageField
+
+    def _processes_images(self, name):
+        try:
+            return processes_images(self._meta.model._meta.get_field(name))
+        except FieldDoesNotExist:  # a field of the form's own
+            return False
 
     def _post_clean(self):
         super()._post_clean()

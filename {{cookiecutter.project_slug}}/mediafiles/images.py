@@ -255,13 +255,16 @@ def delete_quietly(storage, names):
 
 def stored_thumbnails(storage, image_name):
     """The names of every thumbnail stored for this image, whatever its size: one
-    listing of its folder."""
+    listing of its folder (or, where the storage cannot list, those of today's sizes)."""
     folder = f"{THUMBNAIL_PREFIX}/{image_name}"
     try:
         _, files = storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError):
+    except FileNotFoundError:
         return []
-    return [f"{folder}/{name}" for name in files]
+    except NotImplementedError:
+        return [thumbnail_name(image_name, size) for size in settings.THUMBNAIL_SIZES]
+    # Some storages list full names (django-storages' Azure), others base names.
+    return [f"{folder}/{posixpath.basename(name)}" for name in files]
 
 
 def delete_thumbnails(storage, image_name):

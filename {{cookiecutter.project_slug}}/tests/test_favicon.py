@@ -1,8 +1,11 @@
 import pytest
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
+
+ICON = '<link rel="icon" href="{}">'
 
 
 def test_favicon_ico_redirects_to_the_static_icon(client):
@@ -12,9 +15,13 @@ def test_favicon_ico_redirects_to_the_static_icon(client):
     assert response["Location"] == static("favicon.ico")
 
 
-@pytest.mark.parametrize("view", ["home", "admin:login"])
-def test_pages_link_the_static_icon(client, view):
-    response = client.get(reverse(view))
+def test_the_admin_links_the_static_icon(client):
+    response = client.get(reverse("admin:login"))
 
     assert response.status_code == 200
-    assert f'<link rel="icon" href="{static("favicon.ico")}">' in response.text
+    assert ICON.format(static("favicon.ico")) in response.text
+
+
+def test_every_page_of_the_project_links_the_static_icon():
+    # base.html, which the project's pages extend.
+    assert ICON.format(static("favicon.ico")) in render_to_string("base.html")
