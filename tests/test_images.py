@@ -344,7 +344,7 @@ def test_any_models_images_lose_their_metadata_keep_their_frames_and_bombs_are_r
     for name in adapter.thumbnails(by_pk[photo_pk]["image"]):
         assert_no_gps(objects[name])
     # The animation comes back animated, from the storage and from its URL.
-    (_, image_url) = admin.file_links(gif_pk)
+    (image_url, _) = admin.file_links(gif_pk)  # the form's order: avatar, cv
     for data in (objects[by_pk[gif_pk]["image"]], http_get(image_url).body):
         with Image.open(io.BytesIO(data)) as stored:
             assert (stored.format, stored.n_frames) == ("GIF", 4)

@@ -106,13 +106,15 @@ def is_new(value):
     return isinstance(value, File)
 
 
-def store_new_files(instance):
-    """Store every new file of the instance, as Model.save() would, with this
-    project's rules; raise FileRefused for the first that fails, after deleting
-    what this call stored."""
+def store_new_files(instance, only=None):
+    """Store every new file of the instance (of the fields named in `only`), as
+    Model.save() would, with this project's rules; raise FileRefused for the first
+    that fails, after deleting what this call stored."""
     stored = []
     try:
         for field in file_fields(type(instance)):
+            if only is not None and field.name not in only:
+                continue
             if is_new(instance.__dict__.get(field.attname)):
                 stored.append((field, store(instance, field, getattr(instance, field.attname))))
     except FileRefused:
@@ -168,11 +170,11 @@ def discard(field, name):
 
 
 @receiver(pre_save, dispatch_uid="mediafiles.store_new_files")
-def store_before_saving(sender, instance, raw=False, **kwargs):
+def store_before_saving(sender, instance, raw=False, update_fields=None, **kwargs):
     """Files assigned outside a form of mediafiles/forms.py are stored here, with
-    the same rules, before the row is written."""
+    the same rules, before the row is written (only those of the fields saved)."""
     if not raw and file_fields(sender):
-        store_new_files(instance)
+        store_new_files(instance, only=update_fields)
 
 
 # Files stored during the current request: (field, name). Whatever no row holds
