@@ -199,7 +199,7 @@ def delete_unsaved_files(**kwargs):
     for field, name in files:
         try:
             model = field.model
-            rows = model._default_manager.using(router.db_for_write(model))
+            rows = model._base_manager.using(router.db_for_write(model))
             saved = rows.filter(**{field.name: name}).exists()
         except Exception:
             logger.exception("Could not tell whether a row holds %s", name)

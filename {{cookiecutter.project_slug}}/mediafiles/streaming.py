@@ -301,7 +301,7 @@ class Stream:
 
     def in_a_row(self):
         model = self.field.model
-        rows = model._default_manager.using(router.db_for_write(model))
+        rows = model._base_manager.using(router.db_for_write(model))
         return rows.filter(**{self.field.name: self.name}).exists()
 
     def end_of_request(self):

@@ -22,7 +22,7 @@ from PIL import ExifTags, Image
 
 from mediafiles import checks
 from mediafiles.images import thumbnail_name
-from tests.examples.models import Album, Photo, Profile
+from tests.examples.models import Album, Document, Photo, Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -327,6 +327,15 @@ def test_a_file_whose_row_rolled_back_is_deleted_when_the_request_ends(client):
     assert response.status_code == 409
     assert not Profile.objects.exists()
     assert every_name() == set()
+
+
+@pytest.mark.urls("tests.examples.urls")
+def test_a_file_whose_row_the_default_manager_hides_is_kept(client):
+    response = client.post("/documents/archived", {"file": SimpleUploadedFile("a.pdf", b"x")})
+
+    assert response.status_code == 201
+    (document,) = Document._base_manager.all()
+    assert every_name() == {document.file.name}
 
 
 def test_a_model_saved_in_code_gets_the_same_rules(settings):

@@ -28,3 +28,20 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+class Visible(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(archived=False)
+
+
+class Document(models.Model):
+    """A model whose default manager hides some rows."""
+
+    file = models.FileField(upload_to="documents/")
+    archived = models.BooleanField(default=False)
+
+    objects = Visible()
+
+    def __str__(self):
+        return self.file.name

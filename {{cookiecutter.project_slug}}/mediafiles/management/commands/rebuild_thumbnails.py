@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, missing=False, **options):
         made = failed = 0
         for model, field in image_fields():
-            rows = model._default_manager.exclude(**{field.name: ""}).exclude(
+            rows = model._base_manager.exclude(**{field.name: ""}).exclude(
                 **{f"{field.name}__isnull": True}
             )
             for row in rows.only("pk", field.name).order_by("pk").iterator(chunk_size=100):
