@@ -69,4 +69,4 @@ def delete_sample_app(project):
         )
     )
     for path in (settings, urls):
-        assert "uploads" not in path.read_text(), path
+        assert '"uploads' not in path.read_text(), path

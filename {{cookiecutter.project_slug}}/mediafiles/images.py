@@ -263,7 +263,7 @@ def stored_thumbnails(storage, image_name):
         return []
     except NotImplementedError:
         return [thumbnail_name(image_name, size) for size in settings.THUMBNAIL_SIZES]
-    # Some storages list full names (django-storages' Azure), others base names.
+    # Some storages list files by their full names, others by their base names.
     return [f"{folder}/{posixpath.basename(name)}" for name in files]
 
 
