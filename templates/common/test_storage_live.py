@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from config import settings as project_settings
-from uploads.models import Upload
+from tests.examples.models import Profile
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
@@ -40,10 +40,10 @@ def http_get(url):
 
 
 def upload(client, name, content):
-    data = {"title": name, "file": SimpleUploadedFile(name, content)}
-    response = client.post(reverse("admin:uploads_upload_add"), data)
+    data = {"name": name, "cv": SimpleUploadedFile(name, content)}
+    response = client.post(reverse("admin:examples_profile_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    return Upload.objects.order_by("-pk").first()
+    return Profile.objects.order_by("-pk").first()
 
 
 def test_admin_upload_round_trip(admin_client, django_capture_on_commit_callbacks):
@@ -51,24 +51,25 @@ def test_admin_upload_round_trip(admin_client, django_capture_on_commit_callback
 
     item = upload(admin_client, "live.txt", content)
 
-    assert item.file.name.startswith("uploads/")
-    with default_storage.open(item.file.name) as stored:
+    assert item.cv.name.startswith("cv/")
+    with default_storage.open(item.cv.name) as stored:
         assert stored.read() == content
-    assert http_get(item.file.url) == (200, content)
+    assert http_get(item.cv.url) == (200, content)
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("admin:uploads_upload_delete", args=[item.pk]), {"post": "yes"})
-    assert not default_storage.exists(item.file.name)
+        delete = reverse("admin:examples_profile_delete", args=[item.pk])
+        admin_client.post(delete, {"post": "yes"})
+    assert not default_storage.exists(item.cv.name)
 
 
 def test_same_name_uploads_keep_both(admin_client):
     first = upload(admin_client, "same.txt", b"first")
     second = upload(admin_client, "same.txt", b"second")
 
-    assert first.file.name != second.file.name
-    assert http_get(first.file.url) == (200, b"first")
-    assert http_get(second.file.url) == (200, b"second")
+    assert first.cv.name != second.cv.name
+    assert http_get(first.cv.url) == (200, b"first")
+    assert http_get(second.cv.url) == (200, b"second")
     for item in (first, second):
-        default_storage.delete(item.file.name)
+        default_storage.delete(item.cv.name)
 {%- if cookiecutter.media_access == "private" %}
 
 
@@ -78,7 +79,7 @@ SIGNATURE = "{{ cookiecutter._families[cookiecutter.__family].signature }}"
 
 def test_private_media_need_a_valid_signature(admin_client):
     item = upload(admin_client, "secret.txt", b"for signed eyes only")
-    signed = item.file.url
+    signed = item.cv.url
     parts = urllib.parse.urlsplit(signed)
     unsigned = urllib.parse.urlunsplit(parts._replace(query=""))
     query = urllib.parse.parse_qsl(parts.query)
@@ -90,7 +91,7 @@ def test_private_media_need_a_valid_signature(admin_client):
     assert http_get(signed) == (200, b"for signed eyes only")
     assert http_get(unsigned)[0] == 403
     assert http_get(tampered)[0] == 403
-    default_storage.delete(item.file.name)
+    default_storage.delete(item.cv.name)
 {%- endif %}
 {%- if cookiecutter.static_storage == "bucket" %}
 
