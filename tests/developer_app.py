@@ -1,9 +1,10 @@
 """A developer's own app, added to a baked project the way a developer adds one.
 
 `startapp profiles`, a model with an ImageField and a FileField, Django's plain
-`admin.site.register(Profile)`, the app in INSTALLED_APPS, `makemigrations`.
-Nothing in it names the project's mediafiles app: the guarantees it gets come
-from the layer every model's files pass through.
+`admin.site.register(Profile)`, two views of its own (Django's plain ModelForm;
+a save whose transaction rolls back), the app in INSTALLED_APPS and its URLs in
+config/urls.py, `makemigrations`. Nothing in it names the project's mediafiles
+app: the guarantees it gets come from the layer every model's files pass through.
 """
 
 import re
@@ -31,10 +32,41 @@ FILES = {
         "from .models import Profile\n\n"
         "admin.site.register(Profile)\n"
     ),
+    "views.py": (
+        "from django import forms\n"
+        "from django.db import transaction\n"
+        "from django.http import HttpResponse\n\n"
+        "from .models import Profile\n\n\n"
+        "class ProfileForm(forms.ModelForm):\n"
+        "    class Meta:\n"
+        "        model = Profile\n"
+        '        fields = ["name", "avatar", "cv"]\n\n\n'
+        "def new_profile(request):\n"
+        "    form = ProfileForm(request.POST, request.FILES)\n"
+        "    if not form.is_valid():\n"
+        "        return HttpResponse(form.errors.as_text(), status=400)\n"
+        "    form.save()\n"
+        '    return HttpResponse("saved", status=201)\n\n\n'
+        "def rolled_back(request):\n"
+        "    with transaction.atomic():\n"
+        '        Profile.objects.create(name="draft", cv=request.FILES["cv"])\n'
+        "        transaction.set_rollback(True)\n"
+        '    return HttpResponse("rolled back", status=409)\n'
+    ),
+    "urls.py": (
+        "from django.urls import path\n\n"
+        "from . import views\n\n"
+        "urlpatterns = [\n"
+        '    path("new", views.new_profile),\n'
+        '    path("rolled-back", views.rolled_back),\n'
+        "]\n"
+    ),
     "migrations/__init__.py": "",
 }
 # Where the app goes in INSTALLED_APPS: before django-cleanup, which the project keeps last.
 CLEANUP_LINE = '    "django_cleanup.apps.CleanupConfig",\n'
+# Where its URLs go in config/urls.py.
+ADMIN_URLS = '    path("admin/", admin.site.urls),\n'
 
 
 def add_developer_app(project):
@@ -47,6 +79,12 @@ def add_developer_app(project):
     text = settings.read_text()
     assert CLEANUP_LINE in text, "INSTALLED_APPS no longer ends with django-cleanup"
     settings.write_text(text.replace(CLEANUP_LINE, f'    "{APP}",\n{CLEANUP_LINE}'))
+    urls = project.root / "config" / "urls.py"
+    text = urls.read_text()
+    assert ADMIN_URLS in text, "config/urls.py no longer routes the admin as it did"
+    urls.write_text(
+        text.replace(ADMIN_URLS, f'{ADMIN_URLS}    path("{APP}/", include("{APP}.urls")),\n')
+    )
     result = project.manage("makemigrations", APP)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project.root / APP / "migrations" / "0001_initial.py").is_file()

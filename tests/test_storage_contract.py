@@ -152,6 +152,33 @@ def test_replaced_cleared_and_deleted_files_leave_no_orphans(developer_site, ada
 
 
 @pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
+def test_files_stored_for_rows_not_saved_are_deleted_under_parallel_requests(
+    developer_site, adapter
+):
+    """The developer's own views (tests/developer_app.py), 20 requests at once: half
+    save a profile with Django's plain ModelForm, half store a file for a row whose
+    transaction rolls back. Only the saved rows' files are left."""
+    site = developer_site
+    session = AdminSession(site, model=PROFILE)
+
+    def post(number):
+        path = "/profiles/new" if number % 2 else "/profiles/rolled-back"
+        files = {"cv": ("cv.pdf", document(number))}
+        return session.post(path, {"name": f"Profile {number:02d}"}, files)
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        statuses = [response.status_code for response in pool.map(post, range(PARALLEL))]
+
+    assert statuses == [409, 201] * (PARALLEL // 2), site.log_tail()
+    saved = rows(site.env, PROFILE)
+    assert sorted(row["title"] for row in saved) == [
+        f"Profile {number:02d}" for number in range(1, PARALLEL, 2)
+    ]
+    objects = adapter.media_objects()
+    assert objects == {row["file"]: document(int(row["title"].split()[-1])) for row in saved}
+
+
+@pytest.mark.parametrize("adapter", FAMILIES, indirect=True)
 def test_active_content_is_served_as_a_download_and_images_inline(developer_site, adapter):
     site = developer_site
     admin = AdminSession(site, model=PROFILE)
@@ -206,6 +233,10 @@ def test_pages_stay_up_and_uploads_fail_cleanly_when_the_storage_fails(
         (message,) = admin.form_errors(response)[PROFILE.file]
         expected = MISCONFIGURED_MESSAGE if fault == "misconfigured" else OUTAGE_MESSAGE
         assert expected in message, message
+        # The developer's own view with Django's plain ModelForm: a 503 page, no row.
+        plain = admin.post("/profiles/new", {"name": "Lost"}, {"cv": ("cv.pdf", b"lost")})
+        assert plain.status_code == 503, site.log_tail()
+        assert "Nothing was saved" in plain.text and expected in plain.text, plain.text
         assert site.worker_pids() == workers, site.log_tail()
         adapter.thaw()
         assert rows(env, PROFILE) == []
