@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,14 @@ PROVIDER_ENV = {
 @pytest.fixture(params=COMBINATIONS, ids=combination_id)
 def project(request, projects):
     return projects(**request.param)
+
+
+def wait_for_log(path, text, timeout=60):
+    """Wait until a process's log file holds this text."""
+    deadline = time.monotonic() + timeout
+    while text not in path.read_text(errors="replace"):
+        assert time.monotonic() < deadline, f"{text!r} never reached {path}"
+        time.sleep(0.1)
 
 
 def production_env(project, **extra):
@@ -265,6 +274,10 @@ def test_procfile_web_process_serves_the_site(projects, server_pool, provider, d
 
         assert http_get(f"{base}/static/admin/css/missing.css", https).status == 404
         assert http_get(f"{base}/media/uploads/missing.txt", https).status == 404
+        # honcho's SIGTERM handler prints, and crashes ("reentrant call") when the
+        # signal arrives while honcho prints a line of gunicorn's: the signal waits
+        # until the last request's line is out.
+        wait_for_log(log_path, "GET /media/uploads/missing.txt")
     finally:
         honcho.send_signal(signal.SIGTERM)
         try:
