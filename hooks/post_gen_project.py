@@ -23,6 +23,9 @@ DEPLOY_PATHS = {
     "static_storage": {
         "whitenoise": ["tests/test_static.py"],
     },
+    "media_access": {
+        "private": ["mediafiles/access.py", "templates/registration", "tests/test_private_media.py"],
+    },
 }
 
 

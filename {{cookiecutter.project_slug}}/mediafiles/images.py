@@ -310,11 +310,14 @@ def thumbnail(field_file, size):
     if not field_file:
         return None
     storage, box = field_file.storage, settings.THUMBNAIL_SIZES[size]
+    row, meta = field_file.instance, field_file.instance._meta
+    args = [meta.app_label, meta.model_name, row.pk, field_file.field.name, size]
+    fallback = None if resizes_by_url(storage) else reverse("thumbnail", args=args)
+{%- if cookiecutter.media_access == "private" %}
+    if callable(getattr(field_file, "link", None)):
+        # A private image: the site's link, which checks who may see it (mediafiles/access.py).
+        return {"url": field_file.link(size), "fallback": fallback}
+{%- endif %}
     if resizes_by_url(storage):
         return {"url": storage.resized_url(field_file.name, *box), "fallback": None}
-    instance, field = field_file.instance, field_file.field
-    fallback = reverse(
-        "thumbnail",
-        args=[instance._meta.app_label, instance._meta.model_name, instance.pk, field.name, size],
-    )
     return {"url": storage.url(thumbnail_name(field_file.name, size)), "fallback": fallback}

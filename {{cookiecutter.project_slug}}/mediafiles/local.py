@@ -6,13 +6,22 @@ MEDIA_STORAGE_URL=file:... selects it (config/storage_url.py).
 
 import errno
 import os
+{%- if cookiecutter.media_access == "private" %}
+from pathlib import Path
+from urllib.parse import quote
+{%- else %}
 import re
 from urllib.parse import urlsplit
+{%- endif %}
 
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.files.storage import FileSystemStorage, storages
+{%- if cookiecutter.media_access == "private" %}
+from django.http import Http404, HttpResponse
+{%- else %}
 from django.urls import re_path
+{%- endif %}
 from django.views.static import serve
 
 from .storage import LocalFiles, UniqueNames, content_disposition, media_type
@@ -57,7 +66,7 @@ class LocalMediaStorage(UniqueNames, LocalFiles):
         return f"disk full: {problem}"
 
 
-def serve_media(request, path):
+def serve_media(request, path, storage=None):
     """Serve an uploaded file from the media folder.
 
     Only passive content (images, PDF, audio, video, plain text) is shown
@@ -65,7 +74,7 @@ def serve_media(request, path):
     uploaded HTML or SVG file from running scripts with this site's cookies.
     UTF-8 text is served with its charset, as the cloud storages store it.
     """
-    media = storages["default"]
+    media = storage or storages["default"]
     response = serve(request, path, document_root=media.location)
     if response.status_code == 200 and response.headers["Content-Type"].startswith("text/"):
         with media.open(path) as content:
@@ -73,6 +82,33 @@ def serve_media(request, path):
     response.headers["Content-Disposition"] = content_disposition(path)
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
+{%- if cookiecutter.media_access == "private" %}
+
+
+def private_file_response(request, storage, name):
+    """A private file on local disk, for a user mediafiles/access.py allows.
+
+    The site sends it as serve_media() does, or, with MEDIA_SENDFILE set,
+    leaves the sending to the web server in front: "X-Accel-Redirect" (nginx:
+    an `internal` location at MEDIA_SENDFILE_URL, aliased to the media folder)
+    or "X-Sendfile" (Apache's mod_xsendfile, lighttpd: the file's path).
+    """
+    if settings.MEDIA_SENDFILE not in ("X-Accel-Redirect", "X-Sendfile"):
+        return serve_media(request, name, storage)
+    path = Path(storage.path(name))
+    if not path.is_file():
+        raise Http404("No such file.")
+    response = HttpResponse()
+    if settings.MEDIA_SENDFILE == "X-Accel-Redirect":
+        response.headers["X-Accel-Redirect"] = settings.MEDIA_SENDFILE_URL + quote(name)
+    else:
+        response.headers["X-Sendfile"] = str(path)
+    with path.open("rb") as content:
+        response.headers["Content-Type"] = media_type(name, content)
+    response.headers["Content-Disposition"] = content_disposition(name)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+{%- else %}
 
 
 # Django serves the media folder itself when DEBUG is on, or when asked to
@@ -83,6 +119,7 @@ media = storages["default"]
 if settings.SERVE_MEDIA and isinstance(media, FileSystemStorage) and media.base_url != "/":
     media_prefix = re.escape(urlsplit(media.base_url).path.lstrip("/"))
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media))
+{%- endif %}
 
 
 @register()

@@ -110,7 +110,14 @@ def media_type(name, content=None):
 
 class UniqueNames:
     """Storage mixin: every save gets a new unique name, and nothing is asked of the
-    storage; the file is stored with the Content-Type of media_type()."""
+    storage; the file is stored with the Content-Type of media_type().{% if cookiecutter.media_access == "private" %}
+
+    Its files are private: pages link them through the site, which checks who
+    may read each one (mediafiles/access.py).{% endif %}"""
+{%- if cookiecutter.media_access == "private" %}
+
+    private = True
+{%- endif %}
 
     def get_available_name(self, name, max_length=None):
         return unique_name(name, max_length)

@@ -1,17 +1,26 @@
 import logging
 
+{% if cookiecutter.media_access == "public" -%}
 from django.apps import apps
+{% endif -%}
 from django.conf import settings
+{%- if cookiecutter.media_access == "public" %}
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+{%- endif %}
 from django.http import Http404, HttpResponse
+{%- if cookiecutter.media_access == "public" %}
 from django.shortcuts import redirect
+{%- endif %}
 
-from . import images
+from . import {{ "access, " if cookiecutter.media_access == "private" }}images
 from .guarantees import processes_images
 
 logger = logging.getLogger(__name__)
 
 
+{% if cookiecutter.media_access == "private" -%}
+@access.needs_login
+{% endif -%}
 def thumbnail_redirect(request, app_label, model_name, pk, field_name, size):
     """Redirect to the thumbnail of a row's image, made first when the storage has none.
 
@@ -19,9 +28,18 @@ def thumbnail_redirect(request, app_label, model_name, pk, field_name, size):
     when its thumbnail failed to load (static/js/thumbnails.js). So a normal page
     view costs no request here or to the storage, and a thumbnail missing from
     the storage is made again (two requests at once store the same image once).
+{%- if cookiecutter.media_access == "private" %}
+    The image is private: the same rule as its link decides who gets it
+    (mediafiles/access.py).
+{%- endif %}
     """
     if size not in settings.THUMBNAIL_SIZES:
         raise Http404("No such thumbnail size.")
+{%- if cookiecutter.media_access == "private" %}
+    image = access.readable_file(request, app_label, model_name, pk, field_name)
+    if not processes_images(image.field):
+        raise Http404("No such image.")
+{%- else %}
     try:
         model = apps.get_model(app_label, model_name)
         field = model._meta.get_field(field_name)
@@ -31,6 +49,7 @@ def thumbnail_redirect(request, app_label, model_name, pk, field_name, size):
     if row is None or not processes_images(field):
         raise Http404("No such image.")
     image = getattr(row, field.attname)
+{%- endif %}
     if not images.in_storage(image, size):
         try:
             images.rebuild(image, [size])
@@ -41,4 +60,8 @@ def thumbnail_redirect(request, app_label, model_name, pk, field_name, size):
             return HttpResponse(
                 "The thumbnail cannot be made right now.", status=503, content_type="text/plain"
             )
+{%- if cookiecutter.media_access == "private" %}
+    return access.handed_out(request, image.storage, images.thumbnail_name(image.name, size))
+{%- else %}
     return redirect(images.thumbnail(image, size)["url"])
+{%- endif %}

@@ -288,6 +288,12 @@ def test_a_thumbnail_missing_from_the_storage_is_made_again(client, admin_client
     lost = thumbnails_of(upload)["list"]
     default_storage.delete(lost)
 
+{%- if cookiecutter.media_access == "private" %}
+    # A private image: only a user its rule allows gets it (mediafiles/access.py).
+    assert client.get(fallback_url(upload, "list")).status_code == 302  # to log in
+    assert not default_storage.exists(lost)
+    client = admin_client
+{%- endif %}
     response = client.get(fallback_url(upload, "list"))
 
     assert response.status_code == 302
@@ -342,7 +348,13 @@ def test_a_storage_that_resizes_by_url_stores_no_copies(client, admin_client, se
 
     assert [name for _, name in ResizingStorage.calls if name.startswith("thumbnails/")] == []
     url = default_storage.resized_url(upload.avatar.name, *settings.THUMBNAIL_SIZES["list"])
+{%- if cookiecutter.media_access == "private" %}
+    # A private image: the page gets the site's link, which hands out the storage's URL.
+    assert found == {"url": upload.avatar.link("list"), "fallback": None}
+    assert admin_client.get(found["url"])["Location"] == url
+{%- else %}
     assert found == {"url": url, "fallback": None}
+{%- endif %}
 
 
 def test_a_stored_image_is_read_back_for_thumbnails(storage):

@@ -46,6 +46,15 @@ def serve_media(settings):
     reload_urls()
 
 
+{% if cookiecutter.media_access == "private" -%}
+@pytest.mark.django_db
+def test_private_media_are_never_served_from_their_folder(admin_client, serve_media):
+    """Even with SERVE_MEDIA on, and to a superuser: only the links of
+    mediafiles/access.py hand out a private file (tests/test_private_media.py)."""
+    name = default_storage.save("uploads/page.html", ContentFile(b"<script>alert(1)</script>"))
+
+    assert admin_client.get(default_storage.url(name)).status_code == 404
+{%- else -%}
 @pytest.mark.django_db
 def test_media_are_served_sandboxed_when_asked(client, serve_media):
     name = default_storage.save("uploads/page.html", ContentFile(b"<script>alert(1)</script>"))
@@ -58,6 +67,7 @@ def test_media_are_served_sandboxed_when_asked(client, serve_media):
     assert response["Content-Security-Policy"] == "sandbox"
     assert client.get("/media/uploads/missing.txt").status_code == 404
     assert client.get("/media/../config/settings.py").status_code == 400
+{%- endif %}
 
 
 def test_media_are_not_served_by_default(client):
@@ -94,6 +104,17 @@ def test_remote_media_on_heroku_pass_the_checks(monkeypatch, settings):
     assert media_survives_restarts(None) == []
 
 
+{% if cookiecutter.media_access == "private" -%}
+def test_storage_check_proves_the_media_folder_is_not_served(live_server, serve_media):
+    out = io.StringIO()
+
+    call_command("storage_check", "--base-url", live_server.url, stdout=out)
+
+    steps = {line.split()[0]: line for line in out.getvalue().splitlines() if line[:1].islower()}
+    assert steps["fetch"].split()[1] == "skipped", out.getvalue()
+    assert steps["unsigned"].split()[1] == "ok", out.getvalue()
+    assert "refused with 404" in steps["unsigned"]
+{%- else -%}
 def test_storage_check_fetches_media_through_the_site(live_server, serve_media):
     out = io.StringIO()
 
@@ -102,6 +123,7 @@ def test_storage_check_fetches_media_through_the_site(live_server, serve_media):
     fetch = [line for line in out.getvalue().splitlines() if line.startswith("fetch ")]
     assert fetch and fetch[0].split()[1] == "ok", out.getvalue()
     assert "200" in fetch[0]
+{%- endif %}
 
 
 def test_storage_check_names_a_media_root_that_is_not_a_directory(settings, tmp_path):

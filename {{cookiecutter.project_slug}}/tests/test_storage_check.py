@@ -15,6 +15,9 @@ from django.core.management.base import CommandError
 from django.http import Http404, HttpResponse
 from django.urls import path
 
+{% if cookiecutter.media_access == "private" and cookiecutter.__family == "filesystem" -%}
+from mediafiles.local import LocalMediaStorage
+{% endif -%}
 from mediafiles.storage import MemoryMediaStorage
 
 STEPS = ["write", "read", "url", "fetch", "unsigned", "delete", "gone"]
@@ -62,6 +65,15 @@ class SignedStorage(MemoryMediaStorage):
         return url.partition("?")[0]
 
 
+{% if cookiecutter.media_access == "private" and cookiecutter.__family == "filesystem" -%}
+class ServedLocalStorage(LocalMediaStorage):
+    """Local disk whose folder URL serves its files, as public media are: the steps
+    below are checked on it (tests/test_local_media.py checks the private folder)."""
+
+    private = False
+
+
+{% endif -%}
 class RefusingStorage(MemoryMediaStorage):
     """A storage that refuses every write, and knows why."""
 
@@ -84,6 +96,9 @@ def media(settings, tmp_path):
     def use(prefix, storage_class=None):
         settings.ROOT_URLCONF = __name__
         default = settings.STORAGES["default"]
+{%- if cookiecutter.media_access == "private" and cookiecutter.__family == "filesystem" %}
+        storage_class = storage_class or ServedLocalStorage
+{%- endif %}
         if storage_class is not None:
             default = {"BACKEND": f"{__name__}.{storage_class.__name__}"}
         options = {"location": tmp_path / "media", "base_url": f"/{prefix}/"}

@@ -13,7 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+{% if cookiecutter.media_access == "public" -%}
 from mediafiles.images import thumbnail_name
+{% endif -%}
 from tests.test_images import CountingStorage, photo
 from uploads.models import Upload
 
@@ -120,6 +122,31 @@ def test_storage_failure_is_a_clean_form_error_and_saves_nothing(admin_client, s
     assert not Upload.objects.exists()
 
 
+{% if cookiecutter.media_access == "private" -%}
+def test_the_home_page_lists_only_what_the_user_may_read(client, django_user_model):
+    owner = django_user_model.objects.create_user("owner")
+    other = django_user_model.objects.create_user("other")
+    mine = Upload.objects.create(
+        title="Mine", file=default_storage.save("uploads/mine.txt", ContentFile(b"m")), owner=owner
+    )
+    theirs = default_storage.save("uploads/theirs.txt", ContentFile(b"t"))
+    Upload.objects.create(title="Theirs", file=theirs, owner=other)
+
+    anonymous = client.get(reverse("home"))
+    client.force_login(owner)
+    response = client.get(reverse("home"))
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == f"{reverse('login')}?next=/"
+    assert response.status_code == 200
+    assert "Mine" in response.text and "Theirs" not in response.text
+    # The site's link, never a storage URL; and no shared cache keeps the page.
+    assert f'href="{mine.file.url}"' in response.text
+    assert mine.file.url.startswith("/media-files/uploads/upload/")
+    assert default_storage.url(mine.file.name) not in response.text
+    assert "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+{%- else -%}
 def test_home_page_links_each_upload(client):
     name = default_storage.save("uploads/listed.txt", ContentFile(b"listed"))
     Upload.objects.create(title="Listed", file=name)
@@ -129,6 +156,17 @@ def test_home_page_links_each_upload(client):
     assert response.status_code == 200
     assert default_storage.url(name) in response.text
     assert "Listed" in response.text
+{%- endif %}
+
+
+def thumbnail_url(image, size):
+    """The URL a page shows for an image's thumbnail{% if cookiecutter.media_access == "private" %}: the site's link, which checks
+    who may see it (mediafiles/access.py){% endif %}."""
+{%- if cookiecutter.media_access == "private" %}
+    return image.link(size)
+{%- else %}
+    return default_storage.url(thumbnail_name(image.name, size))
+{%- endif %}
 
 
 @pytest.fixture
@@ -151,11 +189,11 @@ def test_the_list_page_shows_thumbnails_without_asking_the_storage(
     uploads = list(Upload.objects.all())
     CountingStorage.calls = []
 
-    page = client.get(reverse("home")).text
+    page = {{ "admin_client" if cookiecutter.media_access == "private" else "client" }}.get(reverse("home")).text
 
     assert CountingStorage.calls == []
     for upload in uploads:
-        small = default_storage.url(thumbnail_name(upload.image.name, "list"))
+        small = thumbnail_url(upload.image, "list")
         fallback = reverse("thumbnail", args=["uploads", "upload", upload.pk, "image", "list"])
         assert f'src="{small}"' in page
         # The original is linked, never shown.
@@ -172,6 +210,6 @@ def test_the_admin_change_page_shows_its_own_thumbnail(admin_client, counting_st
     page = admin_client.get(reverse("admin:uploads_upload_change", args=[upload.pk])).text
 
     assert CountingStorage.calls == []
-    small = default_storage.url(thumbnail_name(upload.image.name, "admin"))
+    small = thumbnail_url(upload.image, "admin")
     assert f'src="{small}"' in page
     assert "js/thumbnails.js" in page

@@ -8,7 +8,7 @@ from .models import Upload
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    list_display = ["title", "file", "uploaded_at"]
+    list_display = ["title", "file", "uploaded_at"{{ ', "owner"' if cookiecutter.media_access == "private" }}]
     search_fields = ["title"]
     date_hierarchy = "uploaded_at"
     readonly_fields = ["preview"]
@@ -16,6 +16,14 @@ class UploadAdmin(admin.ModelAdmin):
     class Media:
         # Makes a thumbnail that the storage lost again (mediafiles/views.py).
         js = ["js/thumbnails.js"]
+{%- if cookiecutter.media_access == "private" %}
+
+    def save_model(self, request, upload, form, change):
+        """A new upload belongs to the user who adds it (its files are private)."""
+        if not change and upload.owner_id is None:
+            upload.owner = request.user
+        super().save_model(request, upload, form, change)
+{%- endif %}
 
     @admin.display(description="Preview")
     def preview(self, upload):

@@ -4,7 +4,7 @@
 MEDIA_OPTIONS = {
     # Create-only writes; names are unique anyway (mediafiles/backends.py).
     "overwrite_files": False,
-    "expiration_secs": env.int("AZURE_URL_EXPIRATION_SECS", default=3600),
+    "expiration_secs": env.int("AZURE_URL_EXPIRATION_SECS", default=60),
     "cache_control": env_str("AZURE_CACHE_CONTROL", default="private, max-age=3600"),
 }
 {%- else -%}

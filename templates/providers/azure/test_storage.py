@@ -49,7 +49,7 @@ def test_private_media_urls_carry_a_sas_signature_that_expires():
     assert parts.path == f"/{MEDIA['azure_container']}/media/uploads/report.pdf"
     assert query["sp"] == ["r"]
     assert query["se"] and query["sig"]
-    assert storage.expiration_secs == 3600
+    assert storage.expiration_secs == 60
 {%- else %}
 
 

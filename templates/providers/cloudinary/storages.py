@@ -44,6 +44,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+{%- if cookiecutter.media_access == "private" %}
+from django.http import Http404, StreamingHttpResponse
+{%- endif %}
 from django.utils.deconstruct import deconstructible
 
 from mediafiles.storage import is_inline, unique_name
@@ -60,6 +63,8 @@ CONFIGURATION_ERRORS = (
 {%- if cookiecutter.media_access == "private" %}
 # The signature segment of a signed delivery URL: /s--SIGNATURE--/
 URL_SIGNATURE = re.compile(r"/s--[\w-]{8}--/")
+# Blocks in which a private file is relayed from Cloudinary to the user.
+RELAY_BLOCK_SIZE = 64 * 1024
 {%- endif %}
 
 
@@ -118,7 +123,11 @@ class KeepOpen:
 
 @deconstructible(path="mediafiles.backends.CloudinaryStorage")
 class CloudinaryStorage(Storage):
-{%- if cookiecutter.media_access == "public" %}
+{%- if cookiecutter.media_access == "private" %}
+    # Pages link files through the site, which checks who may read each one
+    # (mediafiles/access.py) and relays it (relayed()).
+    private = True
+{%- else %}
     # What manage.py storage_check suggests when a media URL does not answer as it should.
     url_fixes = {
         "public read blocked": (
@@ -269,6 +278,36 @@ class CloudinaryStorage(Storage):
         )
         return result.get("result") == "not found"
 {%- if cookiecutter.media_access == "private" %}
+
+    def relayed(self, url):
+        """The response that sends a user the file at this signed delivery URL.
+
+        Cloudinary's signed delivery URLs never expire: one handed to a browser
+        would let anyone it reaches read the file for good. So the site fetches
+        the file itself and streams it on, for a user mediafiles/access.py allows.
+        """
+        upstream = self.http.request(
+            "GET", url, preload_content=False, timeout=self.timeout, retries=False
+        )
+        if upstream.status != 200:
+            upstream.release_conn()
+            if upstream.status == 404:
+                raise Http404("No such file.")
+            raise OSError(f"Cloudinary answered {upstream.status} for {url}")
+
+        def blocks():
+            try:
+                yield from upstream.stream(RELAY_BLOCK_SIZE)
+            finally:
+                upstream.release_conn()
+
+        content_type = upstream.headers.get("Content-Type")
+        response = StreamingHttpResponse(blocks(), content_type=content_type)
+        for header in ("Content-Length", "Content-Disposition", "Last-Modified", "ETag"):
+            if header in upstream.headers:
+                response.headers[header] = upstream.headers[header]
+        response.headers["Content-Security-Policy"] = "sandbox"
+        return response
 
     def unsigned_url(self, url):
         """The URL without its signature segment (manage.py storage_check)."""

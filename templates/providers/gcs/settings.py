@@ -4,7 +4,7 @@
 # GS_IAM_SIGN_BLOB=True to sign through the IAM API as GS_SA_EMAIL (by default
 # the credentials' own service account, which needs the Token Creator role).
 MEDIA_OPTIONS = {
-    "expiration": env.int("GS_EXPIRATION", default=3600),
+    "expiration": env.int("GS_EXPIRATION", default=60),
     "iam_sign_blob": env.bool("GS_IAM_SIGN_BLOB", default=False),
     "sa_email": env_str("GS_SA_EMAIL", default=None),
     "object_parameters": {

@@ -70,7 +70,7 @@ def test_private_media_urls_are_signed_and_expire(signing_credentials):
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     assert parts.path == f"/{BUCKET}/media/uploads/report.pdf"
-    assert query["X-Goog-Expires"] == ["3600"]
+    assert query["X-Goog-Expires"] == ["60"]
     assert query["X-Goog-Credential"][0].startswith("signer@test.iam.gserviceaccount.com/")
     assert len(query["X-Goog-Signature"][0]) == 512
 {%- else %}

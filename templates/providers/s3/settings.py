@@ -10,7 +10,7 @@ MEDIA_OPTIONS = {
 # Private media: every URL is signed and expires after this many seconds.
 MEDIA_OPTIONS = {
     "querystring_auth": True,
-    "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+    "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
     "object_parameters": {
         "CacheControl": env_str("MEDIA_CACHE_CONTROL", default="private, max-age=3600"),
     },

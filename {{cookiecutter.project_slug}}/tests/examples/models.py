@@ -2,6 +2,9 @@
 nothing of the mediafiles app, and its admin is Django's plain registration. The
 tests prove the guarantees on it (config/test_settings.py installs it)."""
 
+{% if cookiecutter.media_access == "private" -%}
+from django.conf import settings
+{% endif -%}
 from django.db import models
 
 
@@ -45,3 +48,31 @@ class Document(models.Model):
 
     def __str__(self):
         return self.file.name
+{%- if cookiecutter.media_access == "private" %}
+
+
+class Payslip(models.Model):
+    """A model with an owner: its file is read by the owner and by staff who may view
+    payslips (the default rule of mediafiles/access.py)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    file = models.FileField(upload_to="payslips/")
+
+    def __str__(self):
+        return self.file.name
+
+
+class Report(models.Model):
+    """A model with a rule of its own: any logged-in user reads the summary, only
+    the author the draft."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    summary = models.FileField(upload_to="summaries/")
+    draft = models.FileField(upload_to="drafts/", blank=True)
+
+    def __str__(self):
+        return self.summary.name
+
+    def may_read_file(self, user, field_name):
+        return field_name == "summary" or user.pk == self.author_id
+{%- endif %}

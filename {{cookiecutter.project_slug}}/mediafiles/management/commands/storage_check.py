@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 
 from django.contrib.staticfiles.storage import HashedFilesMixin
 from django.core.files.base import ContentFile
-from django.core.files.storage import InvalidStorageError, storages
+from django.core.files.storage import {{ "FileSystemStorage, " if cookiecutter.media_access == "private" }}InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
 
 PROBE_NAME = "storage-check/probe.txt"
@@ -178,6 +178,13 @@ class Command(BaseCommand):
             url = super(HashedFilesMixin, self.storage).url(name)
         else:
             url = self.storage.url(name)
+{%- if cookiecutter.media_access == "private" %}
+        if isinstance(self.storage, FileSystemStorage) and getattr(self.storage, "private", False):
+            # Private media on local disk: the site sends a file only through a link that
+            # checks who may read it (mediafiles/access.py); the folder's URL must answer
+            # nothing, as an unsigned URL must not.
+            return (None, url), f"{url} (private: sent only through the site's links)"
+{%- endif %}
         # A storage that signs its URLs says how to take the signature off.
         strip = getattr(self.storage, "unsigned_url", None)
         unsigned_url = strip(url) if strip is not None else None
@@ -187,6 +194,10 @@ class Command(BaseCommand):
 
     def fetch(self, url, unsigned_url, probe):
         """GET the URL without credentials: 200 with the probe's bytes."""
+{%- if cookiecutter.media_access == "private" %}
+        if url is None:
+            raise StepSkipped("private media on local disk: the site sends them through its links")
+{%- endif %}
         address = self.absolute(url)
         status, body = self.get(address)
         if status == 200 and body == probe:
