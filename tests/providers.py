@@ -69,7 +69,12 @@ CAPABILITIES = (
     "live_tests",
 )
 # Every project's default lifetime of a signed URL (AWS_QUERYSTRING_EXPIRE,
-# GS_EXPIRATION, AZURE_URL_EXPIRATION_SECS), in seconds.
+# GS_EXPIRATION, AZURE_URL_EXPIRATION_SECS), in seconds: the site hands one out per
+# allowed request (mediafiles/access.py).
+DEFAULT_URL_LIFETIME = 60
+# The lifetime the checks deploy with (adapter.lifetime_variable): a check that
+# fetches a URL some time after it was handed out never races the default minute
+# on a busy machine. tests/test_private_media.py deploys with the default.
 URL_LIFETIME = 3600
 STATIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
 # Every project's THUMBNAIL_SIZES: a stored image's thumbnails follow from its name.
@@ -319,15 +324,21 @@ class Adapter:
 
     # The project's side ----------------------------------------------------------------
 
+    # The variable that sets how long a signed media URL lives, where URLs expire.
+    lifetime_variable = None
+
     def env(self, project):
         """The project's production environment, with the storage pointed at the server."""
-        return {
+        env = {
             "ENV_FILE": str(project.root / ".env.example"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "SECURE_SSL_REDIRECT": "False",
             "SECURE_HSTS_SECONDS": "0",
             **self.storage_env(),
         }
+        if self.private and self.lifetime_variable:
+            env[self.lifetime_variable] = str(URL_LIFETIME)
+        return env
 
     def storage_env(self, **changes):
         """The storage URLs of the variant's buckets on the server (changes: what
@@ -387,7 +398,7 @@ class FilesystemAdapter(Adapter):
     server_class = LocalDisk
     can_fail = provisions = False
     media_cache_control = None
-    signed_urls = Lacks("local disk serves public media only (the template refuses private)")
+    signed_urls = Lacks("the site sends private files on local disk itself: no URL is signed")
     expiring_urls = signed_urls
     static_on_bucket = Lacks("there is no bucket (the template refuses static_storage=bucket)")
     incremental_static = static_on_bucket
@@ -434,6 +445,7 @@ class S3Adapter(Adapter):
 
     family = "s3"
     server_class = SeaweedFS
+    lifetime_variable = "AWS_QUERYSTRING_EXPIRE"
 
     @property
     def static_bucket(self):
@@ -528,6 +540,7 @@ class GcsAdapter(Adapter):
 
     family = "gcs"
     server_class = FakeGcs
+    lifetime_variable = "GS_EXPIRATION"
     wrong_credentials = Lacks(
         "fake-gcs-server checks no credentials (the Google client is anonymous with "
         "STORAGE_EMULATOR_HOST set), so no secret can be wrong"
@@ -607,6 +620,7 @@ class AzureAdapter(Adapter):
 
     family = "azure"
     server_class = Azurite
+    lifetime_variable = "AZURE_URL_EXPIRATION_SECS"
     incremental_static = GcsAdapter.incremental_static  # the same ListedStatic
 
     @property
@@ -752,6 +766,7 @@ class CloudinaryAdapter(Adapter):
 # Every variant the checks run on; each family's first one is its main variant.
 VARIANTS = [
     FilesystemAdapter("filesystem"),
+    FilesystemAdapter("filesystem", "private"),
     S3Adapter("s3-compatible", "private", "bucket"),
     S3Adapter("aws-s3", "private", "whitenoise"),
     S3Adapter("digitalocean-spaces", "public", "bucket"),

@@ -27,9 +27,11 @@ from pathlib import Path
 import psycopg
 import requests
 
-from tests.helpers import clean_env, free_port, wait_for_http
+from tests.helpers import Response, clean_env, free_port, http_get, wait_for_http
 
 PASSWORD = "a long test password 7"
+# Where a generated project's private files are linked (mediafiles/access.py).
+PRIVATE_LINKS = "/media-files/"
 
 
 def processes():
@@ -275,11 +277,36 @@ class AdminSession:
         return int(re.search(rf"{self.UPLOADS}(\d+)/change/", location).group(1))
 
     def file_links(self, pk):
-        """The "Currently:" links of a row's change page, in field order, as absolute URLs."""
+        """The "Currently:" links of a row's change page, in field order, as absolute
+        URLs where they lead this admin: a private file's link of the site gives the
+        signed URL it redirects to, or stays itself where the site sends the file
+        (local disk, Cloudinary): fetch() then reads it with this session."""
         page = self.request("GET", f"{self.UPLOADS}{pk}/change/")
         assert page.status_code == 200, page.status_code
         links = re.findall(r'Currently: <a href="([^"]+)"', page.text)
-        return [self.site.absolute(html.unescape(url)) for url in links]
+        return [self.handed_out(html.unescape(url)) for url in links]
+
+    def handed_out(self, url):
+        """Where a URL of a page leads this admin (see file_links)."""
+        if not url.startswith(PRIVATE_LINKS):
+            return self.site.absolute(url)
+        response = self.request("GET", url, stream=True)
+        response.close()
+        if response.status_code == 302:
+            return self.site.absolute(response.headers["Location"])
+        assert response.status_code == 200, (url, response.status_code)
+        return self.site.url(url)
+
+    def fetch(self, url):
+        """GET a URL as this admin's browser would: a Response (tests/helpers.py). The
+        site's own URLs are asked with the session, and a redirect is followed once."""
+        if not url.startswith(self.site.url("/")):
+            return http_get(url)
+        response = self.request("GET", url[len(self.site.url("")) :])
+        if response.status_code == 302:
+            return http_get(self.site.absolute(response.headers["Location"]))
+        headers = {key.lower(): value for key, value in response.headers.items()}
+        return Response(response.status_code, headers, response.content)
 
     @staticmethod
     def form_errors(response):

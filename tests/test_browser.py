@@ -19,7 +19,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.helpers import SCREENSHOTS, png
 from tests.providers import VARIANTS, case
-from tests.site import PASSWORD, rows
+from tests.site import PASSWORD, PRIVATE_LINKS, rows
 
 pytestmark = pytest.mark.slow
 
@@ -158,6 +158,26 @@ def follow(page, link):
     return navigation.value
 
 
+def assert_no_file_without_a_session(browser, site, links):
+    """A second browser, with no session, gets the login page for the list page and
+    for every private link the admin followed: no file, no storage URL."""
+    context = browser.new_context()
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        for url in [site.url("/"), *links]:
+            response = page.goto(url)
+            path = urllib.parse.urlsplit(url).path
+            assert response.status == 200, (url, response.status)
+            assert urllib.parse.urlsplit(response.url).path == "/accounts/login/", response.url
+            assert origin(response.url) == origin(site.url()), response.url
+            assert page.locator("input[name=username]").count() == 1
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(response.url).query)
+            assert query["next"] == [path], response.url
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("adapter", [case(adapter.id) for adapter in VARIANTS], indirect=True)
 def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser):
     context = browser.new_context(viewport={"width": 1000, "height": 700}, locale="en-US")
@@ -195,7 +215,7 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
         screenshot(page, f"{adapter.id}-change")
 
         # Follow each "Currently" link: it opens the uploaded bytes.
-        storage_origins = set()
+        storage_origins, private_links = set(), []
         # The image is stored again without its metadata (tests/test_images.py).
         stored_image = adapter.media_objects()[row["image"]]
         for field, data in (("file", TEXT), ("image", stored_image)):
@@ -203,12 +223,20 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
             link = page.locator(f".field-{field} p.file-upload a")
             expect(link).to_have_text(row[field])
             href = urllib.parse.urljoin(page.url, link.get_attribute("href"))
-            storage_origins.add(origin(href))
-            if adapter.signed_urls:
-                # Private media open only through the signed URL the admin gave.
-                assert adapter.signed_urls.signature(href), href
             response = follow(page, link)
-            assert (response.status, response.url) == (200, href), field
+            # Where the browser ends: the file's URL, or for private media the signed URL
+            # the site's link redirects to (or the link, where the site sends the file).
+            opened = response.url
+            storage_origins.add(origin(opened))
+            assert response.status == 200, (field, opened)
+            if adapter.private:
+                # The page links the site, which checks who may read the file.
+                assert href.startswith(site.url(PRIVATE_LINKS)), href
+                private_links.append(href)
+                if origin(opened) != site_origin and adapter.signed_urls:
+                    assert adapter.signed_urls.signature(opened), opened
+            else:
+                assert opened == href, field
             if field == "image":
                 # Chromium shows the image itself: decoded, at its own size.
                 image = page.locator("img")
@@ -219,11 +247,11 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
             else:
                 # The text reads as written where the storage serves its charset.
                 check_rendered_text(page, response, adapter)
-            if origin(href) == site_origin:
+            if origin(opened) == site_origin:
                 # The site serves media as sandboxed documents (an opaque origin that
                 # may fetch nothing): fetch from the site's own page instead.
                 page.go_back()
-            status, body = page.evaluate(FETCH, href)
+            status, body = page.evaluate(FETCH, opened)
             assert (status, bytes(body)) == (200, data), field
 
         # The list page shows the upload and its image's thumbnail, linked to the image.
@@ -240,6 +268,8 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
         assert response.body() == (site.project.root / "static" / "favicon.ico").read_bytes()
     finally:
         context.close()
+    if adapter.private:
+        assert_no_file_without_a_session(browser, site, private_links)
 
     unexpected = []
     for problem in problems.seen:

@@ -19,7 +19,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import clean_env, http_get
+from tests.helpers import clean_env
 from tests.providers import MAIN_VARIANTS, case, deploy
 from tests.proxy import CountingProxy
 from tests.site import AdminSession, Site
@@ -123,7 +123,7 @@ def test_local_media_move_to_the_storage_and_back_with_every_name_kept(
         admin = AdminSession(site)
         for pk, name in rows.items():
             (link,) = admin.file_links(pk)
-            response = http_get(link)
+            response = admin.fetch(link)
             assert response.status == 200, (link, response.status)
             assert response.body == files[name], link
 

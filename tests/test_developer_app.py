@@ -57,8 +57,8 @@ def test_a_bake_without_the_sample_app_works_for_the_developers_own(
         avatar_url, cv_url = admin.file_links(pk)  # the form's order
         (row,) = rows(env, PROFILE)
         objects = adapter.media_objects()
-        assert http_get(cv_url).body == b"%PDF-1.7 cv"
-        assert http_get(avatar_url).body == objects[row["image"]]
+        assert admin.fetch(cv_url).body == b"%PDF-1.7 cv"
+        assert admin.fetch(avatar_url).body == objects[row["image"]]
         assert http_get(site.url("/")).status == 404  # the sample's page went with it
 
     assert set(objects) == {row["file"], row["image"], *adapter.thumbnails(row["image"])}

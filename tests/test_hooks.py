@@ -34,7 +34,6 @@ def test_default_answers_are_valid():
         ("domain_name", "localhost", "not a domain name"),
         ("project_name", "   ", "project_name is empty"),
         ("static_storage", "bucket", "does not work with storage_provider 'filesystem'"),
-        ("media_access", "private", "local disk cannot sign URLs"),
         ("use_heroku", "maybe", "use_heroku 'maybe' is not a yes/no answer"),
         ("use_docker", "yes", "use_docker 'yes' is not a yes/no answer"),
     ],
@@ -121,7 +120,6 @@ def test_the_registry_names_every_provider_and_only_real_answers():
     ("provider", "option", "refused", "instead"),
     [
         ("filesystem", "static_storage", "bucket", "static_storage=whitenoise"),
-        ("filesystem", "media_access", "private", "media_access=public"),
         ("cloudinary", "static_storage", "bucket", "static_storage=whitenoise"),
     ],
 )

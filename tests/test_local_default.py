@@ -111,8 +111,8 @@ def test_the_readme_runs_with_no_service_and_one_line_moves_uploads(projects, ad
             admin.add_upload("On local disk", "notes ü.txt", b"kept", image=("a.png", png()))
         )
         file_url, image_url = admin.file_links(local)
-        image_served = http_get(image_url)
-        served = http_get(file_url)
+        image_served = admin.fetch(image_url)
+        served = admin.fetch(file_url)
 
     assert css.status == 200 and css.headers["content-type"].startswith("text/css")
     assert served.status == 200 and served.body == b"kept"
@@ -134,7 +134,7 @@ def test_the_readme_runs_with_no_service_and_one_line_moves_uploads(projects, ad
         admin = AdminSession(site)
         remote = admin.created_pk(admin.add_upload("In the cloud", "cloud.txt", b"sent away"))
         (cloud_url,) = admin.file_links(remote)
-        served = http_get(cloud_url)
+        served = admin.fetch(cloud_url)
 
     assert served.status == 200 and served.body == b"sent away"
     assert list(adapter.media_objects().values()) == [b"sent away"]

@@ -15,8 +15,9 @@ FieldFile for its url). That link checks the rule below on every request:
   exist, so walking primary keys tells nothing;
 - a user it allows is redirected to a signed URL that lives for the storage's
   signed-URL lifetime (60 seconds unless the environment says otherwise), in a
-  response no cache may keep; on local disk, and on Cloudinary, whose signed
-  delivery URLs never expire, the site sends the file itself.
+  response no cache may keep; on local disk, and from a storage whose signed
+  URLs never expire (one with a `relayed(url)` method), the site sends the file
+  itself.
 
 The rule, in one place per model:
 
