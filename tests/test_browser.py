@@ -53,6 +53,8 @@ FETCH = """async url => {
     const response = await fetch(url);
     return [response.status, Array.from(new Uint8Array(await response.arrayBuffer()))];
 }"""
+# Whether every image of the page has loaded (or failed: a failure is reported too).
+IMAGES_LOADED = "() => Array.from(document.images).every(image => image.complete)"
 # What Chromium shows of the document it displays (for text/plain, one <pre> in the
 # body), and the charset it decoded the bytes with.
 RENDERED = "() => [document.body.innerText, document.characterSet]"
@@ -220,6 +222,9 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
         stored_image = adapter.media_objects()[row["image"]]
         for field, data in (("file", TEXT), ("image", stored_image)):
             page.goto(change_page)
+            # The preview thumbnail loads lazily (through the site's link where media
+            # are private): leaving before it has loaded would abort it.
+            page.wait_for_function(IMAGES_LOADED)
             link = page.locator(f".field-{field} p.file-upload a")
             expect(link).to_have_text(row[field])
             href = urllib.parse.urljoin(page.url, link.get_attribute("href"))

@@ -178,6 +178,35 @@ class Scene:
         return answers
 
 
+def assert_handed_out(scene, alice, name, path):
+    """Alice's link `name` gives her exactly what is stored, in a response no
+    cache keeps: a signed URL living the default minute, or the file itself."""
+    adapter, expiry = scene.adapter, scene.adapter.expiring_urls
+    response = alice.get(path)
+    assert response.headers.get("cache-control") == NO_STORE, (name, response)
+    if adapter.family in RELAYED:
+        assert response.status == 200, (name, response.status)
+        assert "location" not in response.headers, name
+        got = response
+    else:
+        assert response.status == 302, (name, response.status)
+        location = response.headers["location"]
+        # What bob and anonymous visitors must never see is what alice is given.
+        assert scene.leaked(response), (name, location)
+        if expiry:
+            now = datetime.now(UTC)
+            limit = now + timedelta(seconds=DEFAULT_URL_LIFETIME) + SLACK
+            assert now < expiry.read(location) <= limit, (name, location)
+        got = http_get(location)
+        assert got.status == 200, (name, location, got.status)
+    wanted = scene.expected()[name]
+    if wanted is None:  # resized by the storage from the URL
+        assert got.headers["content-type"].startswith("image/"), (name, got.headers)
+        assert got.body[:4] == b"RIFF" and got.body[8:12] == b"WEBP", name
+    else:
+        assert got.body == wanted, name
+
+
 @pytest.fixture
 def deployed(projects, adapter, databases, tmp_path):
     """The variant's project with its default signed-URL lifetime, under gunicorn."""
@@ -240,8 +269,7 @@ def test_a_user_the_rule_refuses_gets_404_and_learns_nothing(scene):
 
 @pytest.mark.parametrize("adapter", PRIVATE_VARIANTS, indirect=True)
 def test_the_owner_gets_the_stored_bytes_through_links_no_cache_keeps(scene):
-    adapter, alice = scene.adapter, Visitor(scene.site, "alice")
-    expiry = adapter.expiring_urls
+    alice = Visitor(scene.site, "alice")
 
     page = alice.get("/")
     assert page.status == 200
@@ -252,29 +280,8 @@ def test_the_owner_gets_the_stored_bytes_through_links_no_cache_keeps(scene):
     assert scene.leaked(page) == []
 
     for name, path in links(scene.alice["pk"]).items():
-        response = alice.get(path)
-        assert response.headers.get("cache-control") == NO_STORE, (name, response.headers)
-        if adapter.family in RELAYED:
-            assert response.status == 200, (name, response.status)
-            assert "location" not in response.headers, name
-            got = response
-        else:
-            assert response.status == 302, (name, response.status)
-            location = response.headers["location"]
-            # What bob and anonymous visitors must never see is what alice is given.
-            assert scene.leaked(response), (name, location)
-            if expiry:
-                now = datetime.now(UTC)
-                limit = now + timedelta(seconds=DEFAULT_URL_LIFETIME) + SLACK
-                assert now < expiry.read(location) <= limit, (name, location)
-            got = http_get(location)
-            assert got.status == 200, (name, location, got.status)
-        wanted = scene.expected()[name]
-        if wanted is None:  # resized by the storage from the URL
-            assert got.headers["content-type"].startswith("image/"), (name, got.headers)
-            assert got.body[:4] == b"RIFF" and got.body[8:12] == b"WEBP", name
-        else:
-            assert got.body == wanted, name
+        if not name.startswith("fallback"):
+            assert_handed_out(scene, alice, name, path)
 
     # The rule gives her nothing of the admin's own row.
     refused = [alice.get(path).status for path in links(scene.theirs["pk"]).values()]
@@ -282,6 +289,15 @@ def test_the_owner_gets_the_stored_bytes_through_links_no_cache_keeps(scene):
     # The admin (superuser) reads her file.
     file = links(scene.alice["pk"])["file"]
     assert scene.admin.fetch(scene.admin.handed_out(file)).body == DOCUMENT
+
+
+@pytest.mark.parametrize("adapter", PRIVATE_VARIANTS, indirect=True)
+def test_the_thumbnail_fallback_hands_the_owner_her_thumbnails(scene):
+    alice = Visitor(scene.site, "alice")
+
+    for name, path in links(scene.alice["pk"]).items():
+        if name.startswith("fallback"):
+            assert_handed_out(scene, alice, name, path)
 
 
 @pytest.mark.parametrize(

@@ -220,6 +220,11 @@ def media_thumbnail(request, app_label, model_name, pk, field_name, size):
     if size not in settings.THUMBNAIL_SIZES:
         raise Http404("No such thumbnail size.")
     field_file = readable_file(request, app_label, model_name, pk, field_name)
+    return thumbnail_handed_out(request, field_file, size)
+
+
+def thumbnail_handed_out(request, field_file, size):
+    """The response that gives an allowed user an image's thumbnail in this size."""
     storage, name = field_file.storage, field_file.name
     if images.resizes_by_url(storage):
         box = settings.THUMBNAIL_SIZES[size]

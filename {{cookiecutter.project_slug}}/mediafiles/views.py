@@ -61,7 +61,7 @@ def thumbnail_redirect(request, app_label, model_name, pk, field_name, size):
                 "The thumbnail cannot be made right now.", status=503, content_type="text/plain"
             )
 {%- if cookiecutter.media_access == "private" %}
-    return access.handed_out(request, image.storage, images.thumbnail_name(image.name, size))
+    return access.thumbnail_handed_out(request, image, size)
 {%- else %}
     return redirect(images.thumbnail(image, size)["url"])
 {%- endif %}

@@ -352,6 +352,8 @@ def test_a_storage_that_resizes_by_url_stores_no_copies(client, admin_client, se
     # A private image: the page gets the site's link, which hands out the storage's URL.
     assert found == {"url": upload.avatar.link("list"), "fallback": None}
     assert admin_client.get(found["url"])["Location"] == url
+    # Asked anyway, the fallback hands out the same URL.
+    assert admin_client.get(fallback_url(upload, "list"))["Location"] == url
 {%- else %}
     assert found == {"url": url, "fallback": None}
 {%- endif %}
