@@ -167,6 +167,21 @@ def rows(env, model=UPLOAD):
     ]
 
 
+def log_in(site, path, username, password, next_path, timeout):
+    """Log in through the login form at path; the requests.Session that holds the session."""
+    http = requests.Session()
+    page = http.get(site.url(path), timeout=timeout)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, f"login page: {page.status_code}\n{site.log_tail()}"
+    form = {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password}
+    response = http.post(
+        site.url(path), data={**form, "next": next_path}, allow_redirects=False, timeout=timeout
+    )
+    assert response.status_code == 302, AdminSession.form_errors(response) or response.text[:2000]
+    assert "sessionid" in http.cookies.get_dict(), http.cookies.get_dict()
+    return http
+
+
 class ErrorLists(HTMLParser):
     """Messages of every <ul class="errorlist">, by field name ("__all__" if none)."""
 
@@ -208,26 +223,9 @@ class AdminSession:
         self.cookies = dict(cookies) if cookies else self.log_in(username, password)
 
     def log_in(self, username, password):
-        """Log in through the login form; return the session's cookies."""
-        http = requests.Session()
-        page = http.get(self.site.url("/admin/login/"), timeout=self.timeout)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        assert token, f"login page: {page.status_code}\n{self.site.log_tail()}"
-        response = http.post(
-            self.site.url("/admin/login/"),
-            data={
-                "csrfmiddlewaretoken": token.group(1),
-                "username": username,
-                "password": password,
-                "next": "/admin/",
-            },
-            allow_redirects=False,
-            timeout=self.timeout,
-        )
-        assert response.status_code == 302, self.form_errors(response) or response.text[:2000]
-        cookies = http.cookies.get_dict()
-        assert "sessionid" in cookies, cookies
-        return cookies
+        """Log in through the admin's login form; return the session's cookies."""
+        http = log_in(self.site, "/admin/login/", username, password, "/admin/", self.timeout)
+        return http.cookies.get_dict()
 
     def request(self, method, path, **kwargs):
         """One request with the shared cookies, from this thread's own requests.Session."""

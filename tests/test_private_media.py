@@ -32,7 +32,7 @@ from tests.providers import (
     case,
     deploy,
 )
-from tests.site import PASSWORD, UPLOAD, AdminSession, Site, rows
+from tests.site import PASSWORD, UPLOAD, AdminSession, Site, log_in, rows
 
 pytestmark = pytest.mark.slow
 
@@ -79,25 +79,7 @@ class Visitor:
     def __init__(self, site, username=None):
         self.site, self.http = site, requests.Session()
         if username is not None:
-            self.log_in(username)
-
-    def log_in(self, username):
-        page = self.http.get(self.site.url(LOGIN), timeout=TIMEOUT)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        assert token, (page.status_code, self.site.log_tail())
-        response = self.http.post(
-            self.site.url(LOGIN),
-            data={
-                "csrfmiddlewaretoken": token.group(1),
-                "username": username,
-                "password": PASSWORD,
-                "next": "/",
-            },
-            allow_redirects=False,
-            timeout=TIMEOUT,
-        )
-        assert response.status_code == 302, response.text[:2000]
-        assert "sessionid" in self.http.cookies.get_dict()
+            self.http = log_in(site, LOGIN, username, PASSWORD, "/", TIMEOUT)
 
     def get(self, path):
         """The site's answer to a GET of path, redirects not followed."""
