@@ -55,7 +55,11 @@ class Payslip(models.Model):
     """A model with an owner: its file is read by the owner and by staff who may view
     payslips (the default rule of mediafiles/access.py)."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # No database constraint: this test-only app has no migrations, so its tables
+    # are made before those of the migrated apps (auth's user table among them).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_constraint=False
+    )
     file = models.FileField(upload_to="payslips/")
 
     def __str__(self):
@@ -66,7 +70,9 @@ class Report(models.Model):
     """A model with a rule of its own: any logged-in user reads the summary, only
     the author the draft."""
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_constraint=False
+    )
     summary = models.FileField(upload_to="summaries/")
     draft = models.FileField(upload_to="drafts/", blank=True)
 
