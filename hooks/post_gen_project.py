@@ -24,7 +24,12 @@ DEPLOY_PATHS = {
         "whitenoise": ["tests/test_static.py"],
     },
     "media_access": {
-        "private": ["mediafiles/access.py", "templates/registration", "tests/test_private_media.py"],
+        "private": [
+            "mediafiles/access.py",
+            "templates/registration",
+            "tests/test_private_media.py",
+            "uploads/migrations/0004_upload_owner.py",
+        ],
     },
 }
 

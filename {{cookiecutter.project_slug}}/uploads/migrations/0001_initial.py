@@ -1,22 +1,10 @@
-{% if cookiecutter.media_access == "private" -%}
-import django.db.models.deletion
-from django.conf import settings
-{% endif -%}
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     initial = True
 
-{%- if cookiecutter.media_access == "private" %}
-
-    dependencies = [
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
-{%- else %}
-
     dependencies = []
-{%- endif %}
 
     operations = [
         migrations.CreateModel(
@@ -32,18 +20,6 @@ class Migration(migrations.Migration):
                 ("file", models.FileField(max_length=255, upload_to="uploads/%Y/%m/")),
                 ("image", models.ImageField(blank=True, max_length=255, upload_to="images/%Y/%m/")),
                 ("uploaded_at", models.DateTimeField(auto_now_add=True)),
-{%- if cookiecutter.media_access == "private" %}
-                (
-                    "owner",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="uploads",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-{%- endif %}
             ],
             options={
                 "ordering": ["-uploaded_at", "-pk"],
