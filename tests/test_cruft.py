@@ -6,7 +6,9 @@ developer (an app of their own with file fields, an edited setting), takes a
 real change of the template's storage code with `cruft update`: no conflict and
 no `*.rej` file, the developer's changes kept, the fix in, `.env` untouched, the
 project's own tests passing. A project whose developer deleted the sample app
-takes the template's later changes to the sample without it coming back.
+takes the template's later changes to the sample without it coming back. Every
+valid combination of answers is created at one commit and updated to the next
+cleanly.
 """
 
 import json
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.developer_app import APP, add_developer_app, delete_sample_app
-from tests.helpers import TEMPLATE_DIR, Project, project_venv
+from tests.helpers import TEMPLATE_DIR, Project, combination_id, combinations, project_venv
 
 pytestmark = pytest.mark.slow
 
@@ -151,4 +153,34 @@ def test_a_project_takes_the_templates_fix_and_keeps_its_own_changes(tmp_path, a
 
     assert not (root / "uploads").exists()
     assert not (root / "tests" / "test_uploads.py").exists()
+    assert cruft(root, "check").returncode == 0
+
+
+@pytest.fixture(scope="module")
+def template_history(tmp_path_factory):
+    """The template at two commits: as it is, then with a change of its storage code;
+    (repository, first commit)."""
+    template = template_repository(tmp_path_factory.mktemp("template"))
+    first = git(template, "rev-parse", "HEAD").strip()
+    change(template / STORAGE_CODE, BLOCK_BEFORE, BLOCK_AFTER)
+    commit(template, "Copy media in larger blocks")
+    return template, first
+
+
+@pytest.mark.parametrize("answers", combinations(), ids=combination_id)
+def test_every_combination_updates_cleanly(tmp_path, template_history, answers):
+    template, first = template_history
+    created = subprocess.run(
+        [CRUFT, "create", "--no-input", "--checkout", first, "--output-dir", tmp_path,
+         "--extra-context", json.dumps(answers), template],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stdout + created.stderr
+    root = tmp_path / "my_project"
+    git(root, "init", "-q")
+    commit(root, "Generated")
+
+    update(root)
+
+    assert BLOCK_AFTER in (root / "mediafiles" / "storage.py").read_text()
     assert cruft(root, "check").returncode == 0

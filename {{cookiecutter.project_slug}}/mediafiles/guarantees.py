@@ -195,8 +195,20 @@ def start_remembering(**kwargs):
 
 @receiver(request_finished, dispatch_uid="mediafiles.delete_unsaved_files")
 def delete_unsaved_files(**kwargs):
-    files, _request.files = getattr(_request, "files", None) or [], None
-    for field, name in files:
+    """When the request ends (the server has sent the response): what is left."""
+    delete_unsaved()
+
+
+def delete_unsaved(keep_remembering=False):
+    """Delete the files stored during this request that no row holds.
+
+    mediafiles/middleware.py calls it once the view has answered, before the
+    response leaves, so a client never sees a response while such a file is
+    still stored; request_finished then deletes any stored after that.
+    """
+    files = getattr(_request, "files", None)
+    _request.files = [] if keep_remembering and files is not None else None
+    for field, name in files or []:
         try:
             model = field.model
             rows = model._base_manager.using(router.db_for_write(model))

@@ -16,13 +16,16 @@ from django.core.checks import run_checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.urls import reverse
 from PIL import ExifTags, Image
 
 from mediafiles import checks
 from mediafiles.images import thumbnail_name
+from mediafiles.middleware import FileRefusedMiddleware
 from tests.examples.models import Album, Document, Photo, Profile
+from tests.examples.views import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -327,6 +330,20 @@ def test_a_file_whose_row_rolled_back_is_deleted_when_the_request_ends(client):
     assert response.status_code == 409
     assert not Profile.objects.exists()
     assert every_name() == set()
+
+
+def test_a_rolled_back_file_is_gone_before_the_response_leaves(rf):
+    """The middleware deletes it once the view has answered: a client never gets a
+    response while the file is still stored (request_finished comes after sending)."""
+    request = rf.post("/profiles/rolled-back", {"cv": SimpleUploadedFile("cv.pdf", b"x")})
+    request_started.send(sender=None)
+    try:
+        response = FileRefusedMiddleware(rolled_back)(request)
+
+        assert response.status_code == 409
+        assert every_name() == set()
+    finally:
+        request_finished.send(sender=None)
 
 
 @pytest.mark.urls("tests.examples.urls")
