@@ -33,7 +33,7 @@ readable(queryset, user) gives the rows a list page may show: the same rule.
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -190,26 +190,14 @@ def handed_out(request, storage, name, url=None):
     return response
 
 
-def needs_login(view):
-    """Anonymous visitors are sent to log in, before anything is looked up."""
-
-    def checked(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        return view(request, *args, **kwargs)
-
-    checked.__name__, checked.__doc__ = view.__name__, view.__doc__
-    return checked
-
-
-@needs_login
+@login_required
 def media_file(request, app_label, model_name, pk, field_name):
     """A private file, for a user the rule allows."""
     field_file = readable_file(request, app_label, model_name, pk, field_name)
     return handed_out(request, field_file.storage, field_file.name)
 
 
-@needs_login
+@login_required
 def media_thumbnail(request, app_label, model_name, pk, field_name, size):
     """A private image's thumbnail, for a user the rule allows.
 

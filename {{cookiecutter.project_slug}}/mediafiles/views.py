@@ -4,6 +4,9 @@ import logging
 from django.apps import apps
 {% endif -%}
 from django.conf import settings
+{%- if cookiecutter.media_access == "private" %}
+from django.contrib.auth.decorators import login_required
+{%- endif %}
 {%- if cookiecutter.media_access == "public" %}
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 {%- endif %}
@@ -19,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 {% if cookiecutter.media_access == "private" -%}
-@access.needs_login
+@login_required
 {% endif -%}
 def thumbnail_redirect(request, app_label, model_name, pk, field_name, size):
     """Redirect to the thumbnail of a row's image, made first when the storage has none.
