@@ -1,30 +1,15 @@
 """Where a storage keeps its files, as one URL in one environment variable.
 
-MEDIA_STORAGE_URL says where uploaded media live{% if cookiecutter.static_storage == "bucket" %} (STATIC_STORAGE_URL, where
-collected static files live){% endif %}. This project accepts two kinds:
+{% if cookiecutter.static_storage == "bucket" -%}
+MEDIA_STORAGE_URL says where uploaded media live (STATIC_STORAGE_URL, where
+collected static files live). This project accepts two kinds:
+{%- else -%}
+MEDIA_STORAGE_URL says where uploaded media live. This project accepts two kinds:
+{%- endif %}
 
     file:media                         local disk: the project's media/ folder, served under /media/
     file:///srv/media?url=/files/      an absolute folder, and the URL path it is served under
-{%- if cookiecutter.__family == "s3" %}
-    s3://KEY:SECRET@BUCKET/media?region=REGION&endpoint=https://HOST
-                                       {% if cookiecutter.storage_provider == "aws-s3" %}an S3 bucket (KEY:SECRET@ may be left out: boto3's chain)
-{%- elif cookiecutter.storage_provider == "digitalocean-spaces" %}a Space (the endpoint follows from the region)
-{%- else %}a bucket of an S3-compatible service{% endif %}
-                                       options: region, endpoint, addressing_style (path or
-                                       virtual){% if cookiecutter.media_access == "public" or cookiecutter.static_storage == "bucket" %}, custom_domain{% endif %}
-{%- elif cookiecutter.__family == "gcs" %}
-    gs://BUCKET/media                  a Google Cloud Storage bucket; the Google client finds
-                                       the credentials (GOOGLE_APPLICATION_CREDENTIALS, or the
-                                       workload identity)
-                                       option: endpoint (an emulator, which cannot sign URLs)
-{%- elif cookiecutter.__family == "azure" %}
-    azure://ACCOUNT:KEY@CONTAINER/media  an Azure Blob Storage container (the key percent-encoded)
-                                       option: endpoint (the blob endpoint, e.g. Azurite's)
-{%- elif cookiecutter.__family == "cloudinary" %}
-    cloudinary://API_KEY:API_SECRET@CLOUD_NAME/media
-                                       a Cloudinary account, files under media/; options are the
-                                       SDK's own (e.g. secure_distribution=media.example.com)
-{%- endif %}
+{%- include "providers/" ~ cookiecutter.__family ~ "/storage_url-forms.txt" ignore missing %}
 
 Parts of the URL are percent-decoded, so a secret holding "/", "+", ":" or "@" is
 written with %2F, %2B, %3A or %40 in their place. Any other scheme, an unknown
@@ -32,26 +17,18 @@ option or a malformed URL stops startup with a message that names the variable
 (never the URL itself, which may hold a secret).
 """
 
-{% if cookiecutter.__family == "gcs" %}import os
-{% endif %}from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit{% if cookiecutter.static_storage == "bucket" or cookiecutter.__family == "cloudinary" %}, urlunsplit{% endif %}
+{% include "providers/" ~ cookiecutter.__family ~ "/storage_url-stdlib.py" ignore missing -%}
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-{% if cookiecutter.__family == "s3" %}from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
-{% endif %}from django.core.exceptions import ImproperlyConfigured
+{% include "providers/" ~ cookiecutter.__family ~ "/storage_url-imports.py" ignore missing -%}
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_STORAGE = "mediafiles.local.LocalMediaStorage"
-{%- if cookiecutter.__family == "cloudinary" %}
-MEDIA_BACKEND = "mediafiles.backends.CloudinaryStorage"
-{%- elif cookiecutter.__family != "filesystem" %}
-MEDIA_BACKEND = "mediafiles.backends.MediaStorage"
-{%- endif %}
+{%- include "providers/" ~ cookiecutter.__family ~ "/storage_url-constants.py" %}
 {%- if cookiecutter.static_storage == "bucket" %}
 STATIC_BACKEND = "mediafiles.backends.StaticStorage"
-{%- endif %}
-{%- if cookiecutter.__family == "filesystem" %}
-ACCEPTED = "file:FOLDER (local disk)"
 {%- endif %}
 # Bucket, container or cloud names: letters, digits, dots, dashes and underscores.
 NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -110,11 +87,6 @@ class StorageURL:
             raise self.error(f"the option {name!r} must be one of {', '.join(choices)}")
         return value
 
-    def flag(self, name, default):
-        """A true/false option."""
-        value = self.option(name, choices=("true", "false"))
-        return default if value is None else value == "true"
-
     def endpoint(self, name="endpoint", default=None):
         """An http(s) URL option, without a trailing slash."""
         value = self.option(name, default)
@@ -130,6 +102,23 @@ class StorageURL:
             unknown = ", ".join(sorted(self.options))
             known = ", ".join(self.known) or "none"
             raise self.error(f"it has an unknown option ({unknown}); its options are: {known}")
+
+
+def local_storage(url, static):
+    """Local disk: file:relative/folder (in the project) or file:///absolute/folder."""
+    if url.raw.netloc not in ("", "localhost"):
+        raise url.error(
+            "a file: URL has no host: write file:relative/folder or file:///absolute/folder"
+        )
+    if not url.path.strip("/"):
+        raise url.error("it names no folder")
+    base_url = url.option("url", "/static/" if static else "/media/")
+    if not (base_url.startswith("/") and base_url.endswith("/")) or base_url == "/":
+        raise url.error("the option 'url' must be a path that starts and ends with '/': /media/")
+    backend = "django.contrib.staticfiles.storage.StaticFilesStorage" if static else LOCAL_STORAGE
+    location = BASE_DIR / url.path
+    return {"BACKEND": backend, "OPTIONS": {"location": str(location), "base_url": base_url}}
+{%- include "providers/" ~ cookiecutter.__family ~ "/storage_url.py" ignore missing %}
 
 
 def storage_from_url(variable, value, static=False, **extra_options):
@@ -158,22 +147,6 @@ def storage_from_url(variable, value, static=False, **extra_options):
     return storage
 
 
-def local_storage(url, static):
-    """Local disk: file:relative/folder (in the project) or file:///absolute/folder."""
-    if url.raw.netloc not in ("", "localhost"):
-        raise url.error(
-            "a file: URL has no host: write file:relative/folder or file:///absolute/folder"
-        )
-    if not url.path.strip("/"):
-        raise url.error("it names no folder")
-    base_url = url.option("url", "/static/" if static else "/media/")
-    if not (base_url.startswith("/") and base_url.endswith("/")) or base_url == "/":
-        raise url.error("the option 'url' must be a path that starts and ends with '/': /media/")
-    backend = "django.contrib.staticfiles.storage.StaticFilesStorage" if static else LOCAL_STORAGE
-    location = BASE_DIR / url.path
-    return {"BACKEND": backend, "OPTIONS": {"location": str(location), "base_url": base_url}}
-
-
 def is_local(storage):
     """Whether a STORAGES entry keeps its files on local disk."""
     return "base_url" in storage.get("OPTIONS", {}) and "location" in storage["OPTIONS"]
@@ -186,6 +159,5 @@ def static_beside(media_url):
     parts = urlsplit(media_url.strip())
     if parts.scheme.lower() == "file":
         return "file:staticfiles"
-    return urlunsplit(parts._replace(path="/static"))
+    return parts._replace(path="/static").geturl()
 {%- endif %}
-{%- include "providers/" ~ cookiecutter.__family ~ "/storage_url.py" ignore missing %}

@@ -1,13 +1,6 @@
 
 
 
-SCHEME = "azure"
-ACCEPTED = (
-    "file:FOLDER (local disk) or azure://ACCOUNT:KEY@CONTAINER/PREFIX "
-    "(an Azure Blob Storage container, the key percent-encoded)"
-)
-
-
 def cloud_options(url, static):
     """azure://ACCOUNT:KEY@CONTAINER/PREFIX?options, as django-storages' AzureStorage options."""
     container = url.name("container")

@@ -1,6 +1,16 @@
 
 
 
+def test_the_message_never_shows_the_account_key():
+    assert "very-secret-value" not in refused(
+        "azure://account:very-secret-value@media/media?colour=blue"
+    )
+
+
+def test_a_storage_url_with_unencoded_secret_is_refused_with_a_hint():
+    assert "percent-encoded" in refused("azure://account:k/ey==@media/media")
+
+
 def test_an_azure_url_gives_account_key_container_and_prefix():
     media = options("azure://exampleaccount:a%2Fb%2Bc%3D%3D@media/media")
 

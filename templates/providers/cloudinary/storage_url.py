@@ -1,13 +1,6 @@
 
 
 
-SCHEME = "cloudinary"
-ACCEPTED = (
-    "file:FOLDER (local disk) or cloudinary://API_KEY:API_SECRET@CLOUD_NAME "
-    "(a Cloudinary account, as its console gives the URL)"
-)
-
-
 def cloud_options(url, static):
     """The account URL in the SDK's own format, query options included (mediafiles/backends.py)."""
     url.name("cloud")
@@ -15,4 +8,4 @@ def cloud_options(url, static):
         raise url.error("it needs the API key and secret: cloudinary://API_KEY:API_SECRET@CLOUD")
     # The query holds the SDK's own options (e.g. secure_distribution), read with the URL.
     url.options.clear()
-    return {"cloudinary_url": urlunsplit(url.raw)}
+    return {"cloudinary_url": url.raw.geturl()}

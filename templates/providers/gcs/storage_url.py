@@ -1,10 +1,6 @@
 
 
 
-SCHEME = "gs"
-ACCEPTED = "file:FOLDER (local disk) or gs://BUCKET/PREFIX (a Google Cloud Storage bucket)"
-
-
 def cloud_options(url, static):
     """gs://BUCKET/PREFIX?options, as django-storages' GoogleCloudStorage options."""
     bucket = url.name("bucket")

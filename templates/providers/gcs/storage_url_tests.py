@@ -1,6 +1,10 @@
 
 
 
+def test_a_storage_url_with_unencoded_secret_is_refused_with_a_hint():
+    assert "percent-encoded" in refused("gs://my:bucket/media")
+
+
 def test_a_gs_url_gives_bucket_and_prefix():
     media = options("gs://example-media/media")
 

@@ -1,17 +1,11 @@
 
 
 
-SCHEME = "s3"
-{%- if cookiecutter.storage_provider == "aws-s3" %}
-ACCEPTED = "file:FOLDER (local disk) or s3://KEY:SECRET@BUCKET/PREFIX?region=REGION (an S3 bucket)"
-{%- elif cookiecutter.storage_provider == "digitalocean-spaces" %}
-ACCEPTED = "file:FOLDER (local disk) or s3://KEY:SECRET@SPACE/PREFIX?region=REGION (a Space)"
-{%- else %}
-ACCEPTED = (
-    "file:FOLDER (local disk) or s3://KEY:SECRET@BUCKET/PREFIX?endpoint=URL&region=REGION "
-    "(a bucket of an S3-compatible service)"
-)
-{%- endif %}
+# Large files go up in 8 MiB parts, four at a time, with at most four parts read
+# ahead (boto3 takes that one only as an attribute): a worker buffers ~32 MiB, not
+# the ~125 MiB of boto3's defaults, whatever the file size.
+TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, max_concurrency=4)
+TRANSFER_CONFIG.max_in_memory_upload_chunks = 4
 
 
 def cloud_options(url, static):
@@ -47,8 +41,6 @@ def cloud_options(url, static):
     region = url.option("region", "us-east-1")
     addressing_style = url.option("addressing_style", "path", choices=("path", "virtual"))
 {%- endif %}
-    # Services other than AWS refuse boto3's default aws-chunked uploads.
-    checksums = "when_required"
 {%- endif %}
     options = {
         "bucket_name": bucket,
@@ -63,8 +55,14 @@ def cloud_options(url, static):
         "client_config": Config(
             signature_version="s3v4",
             s3={"addressing_style": addressing_style},
+{%- if cookiecutter.storage_provider == "aws-s3" %}
             request_checksum_calculation=checksums,
             response_checksum_validation=checksums,
+{%- else %}
+            # Services other than AWS refuse boto3's default aws-chunked uploads.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+{%- endif %}
             connect_timeout=5,
             read_timeout=15,
             retries={"mode": "standard", "max_attempts": 2},
@@ -86,10 +84,3 @@ def cloud_options(url, static):
     options["custom_domain"] = custom_domain
 {%- endif %}
     return options
-
-
-# Large files go up in 8 MiB parts, four at a time, with at most four parts read
-# ahead (boto3 takes that one only as an attribute): a worker buffers ~32 MiB, not
-# the ~125 MiB of boto3's defaults, whatever the file size.
-TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, max_concurrency=4)
-TRANSFER_CONFIG.max_in_memory_upload_chunks = 4

@@ -1,6 +1,16 @@
 
 
 
+def test_the_message_never_shows_the_secret_key():
+    assert "very-secret-value" not in refused(
+        "s3://key:very-secret-value@bucket/media?region=eu-west-1&colour=blue"
+    )
+
+
+def test_a_storage_url_with_unencoded_secret_is_refused_with_a_hint():
+    assert "percent-encoded" in refused("s3://key:sec/ret@bucket/media?region=eu-west-1")
+
+
 def test_an_s3_url_gives_bucket_prefix_and_decoded_credentials():
 {%- if cookiecutter.storage_provider == "s3-compatible" %}
     media = options(

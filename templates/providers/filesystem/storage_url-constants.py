@@ -1,0 +1,2 @@
+
+ACCEPTED = "file:FOLDER (local disk)"
