@@ -2,8 +2,8 @@
 
 # Private media (mediafiles/access.py): pages link each file through the site,
 # which sends a visitor who has not logged in to LOGIN_URL, answers 404 to a user
-# the model's rule refuses, and gives the others a signed URL that expires
-# ({{ {"s3": "AWS_QUERYSTRING_EXPIRE", "gcs": "GS_EXPIRATION", "azure": "AZURE_URL_EXPIRATION_SECS", "cloudinary": "none: Cloudinary's never expire, so the site relays the file", "filesystem": "none on local disk: the site sends the file"}[cookiecutter.__family] }}).
+# the model's rule refuses, and gives the others the file:
+{%- include "providers/" ~ cookiecutter.__family ~ "/settings-media-private.py" %}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 # Files on local disk are sent by the site, or by the web server in front when

@@ -11,7 +11,11 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config.storage_url import is_local, {% if cookiecutter.static_storage == "bucket" %}static_beside, {% endif %}storage_from_url
+{% if cookiecutter.static_storage == "bucket" -%}
+from config.storage_url import is_local, static_beside, storage_from_url
+{%- else -%}
+from config.storage_url import is_local, storage_from_url
+{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,9 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
 {%- if cookiecutter.static_storage == "whitenoise" %}
     "whitenoise.runserver_nostatic",
-{%- elif cookiecutter.__family == "s3" %}
-    "collectfasta",
 {%- endif %}
+{%- include "providers/" ~ cookiecutter.__family ~ "/settings-apps.py" ignore missing %}
     "django.contrib.staticfiles",
     "health_check",
     # Storages, file guarantees, images and thumbnails, media commands: see README.md.
@@ -130,19 +133,11 @@ USE_TZ = True
 
 # The project's own static files, beside those of the apps.
 STATICFILES_DIRS = [BASE_DIR / "static"]
-{%- if cookiecutter.static_storage == "bucket" %}
-# collectstatic keeps the manifest of hashed names here, where the site runs, so
-# rendering a page never reads the bucket (mediafiles/backends.py).
-STATIC_MANIFEST_ROOT = BASE_DIR / "staticfiles"
-{%- else %}
-# Static files are collected into STATIC_ROOT and served by whitenoise with
-# hashed names, far-future caching and brotli/gzip variants.
-STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-{%- endif %}
+{%- include "common/settings-static-root-" ~ cookiecutter.static_storage ~ ".py" %}
 
-{% include "common/settings-media-url.py" %}
-{%- include "common/settings-static-url-" ~ cookiecutter.static_storage ~ ".py" ignore missing %}
+# Where uploaded media live, as one URL (config/storage_url.py lists the forms).
+{%- include ["providers/" ~ cookiecutter.__family ~ "/settings-media-url.py", "common/settings-media-url.py"] %}
+{%- include ["providers/" ~ cookiecutter.__family ~ "/settings-static-url-" ~ cookiecutter.static_storage ~ "-" ~ cookiecutter.media_access ~ ".py", "common/settings-static-url-" ~ cookiecutter.static_storage ~ ".py"] ignore missing %}
 
 {% include "providers/" ~ cookiecutter.__family ~ "/settings.py" %}
 
@@ -174,10 +169,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-{%- if cookiecutter.storage_provider == "azure" %}
-    # The Azure SDK logs every HTTP request and response at INFO.
-    "loggers": {"azure": {"level": "WARNING"}},
-{%- endif %}
+{%- include "providers/" ~ cookiecutter.__family ~ "/settings-logging.py" ignore missing %}
 }
 
 # Uploaded images, in every ImageField of every app (mediafiles/images.py): an image

@@ -1,0 +1,2 @@
+
+# the site fetches it and sends it on (Cloudinary's signed URLs never expire).

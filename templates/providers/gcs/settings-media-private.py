@@ -1,0 +1,2 @@
+
+# a signed URL of the bucket that expires after GS_EXPIRATION seconds.

@@ -1,0 +1,4 @@
+
+{%- if cookiecutter.static_storage == "bucket" %}
+    "collectfasta",
+{%- endif %}
