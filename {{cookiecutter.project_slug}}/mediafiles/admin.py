@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
 from .forms import with_stored_files
-{%- if cookiecutter.__family == "s3" %}
+{%- if "mediafiles/streaming.py" in cookiecutter._families[cookiecutter.__family].paths %}
 from .streaming import StreamingUploadsAdmin
 {%- endif %}
 
@@ -29,7 +29,7 @@ class StoredFilesAdmin:
             form = with_stored_files(formset.form)
             yield type(formset.__name__, (formset,), {"form": form}), inline
 
-{% if cookiecutter.__family == "s3" %}
+{% if "mediafiles/streaming.py" in cookiecutter._families[cookiecutter.__family].paths %}
 # Every admin's large files also go to the bucket while they arrive (mediafiles/streaming.py).
 ADMIN_MIXINS = (StreamingUploadsAdmin, StoredFilesAdmin)
 {%- else %}

@@ -126,7 +126,7 @@ def store_new_files(instance, only=None):
 def store(instance, field, file):
     """Store one new file; its stored name."""
     storage, content, prepared = field.storage, file.file, None
-{%- if cookiecutter.__family == "s3" %}
+{%- if "mediafiles/streaming.py" in cookiecutter._families[cookiecutter.__family].paths %}
     if hasattr(content, "claim"):  # stored while it arrived (mediafiles/streaming.py)
         try:
             name = content.claim()

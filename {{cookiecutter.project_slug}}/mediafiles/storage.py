@@ -109,14 +109,17 @@ def media_type(name, content=None):
 
 
 class UniqueNames:
+{%- if cookiecutter.media_access == "private" %}
     """Storage mixin: every save gets a new unique name, and nothing is asked of the
-    storage; the file is stored with the Content-Type of media_type().{% if cookiecutter.media_access == "private" %}
+    storage; the file is stored with the Content-Type of media_type().
 
     Its files are private: pages link them through the site, which checks who
-    may read each one (mediafiles/access.py).{% endif %}"""
-{%- if cookiecutter.media_access == "private" %}
+    may read each one (mediafiles/access.py)."""
 
     private = True
+{%- else %}
+    """Storage mixin: every save gets a new unique name, and nothing is asked of the
+    storage; the file is stored with the Content-Type of media_type()."""
 {%- endif %}
 
     def get_available_name(self, name, max_length=None):

@@ -160,11 +160,12 @@ def test_home_page_links_each_upload(client):
 
 
 def thumbnail_url(image, size):
-    """The URL a page shows for an image's thumbnail{% if cookiecutter.media_access == "private" %}: the site's link, which checks
-    who may see it (mediafiles/access.py){% endif %}."""
 {%- if cookiecutter.media_access == "private" %}
+    """The URL a page shows for an image's thumbnail: the site's link, which checks
+    who may see it (mediafiles/access.py)."""
     return image.link(size)
 {%- else %}
+    """The URL a page shows for an image's thumbnail."""
     return default_storage.url(thumbnail_name(image.name, size))
 {%- endif %}
 

@@ -1,4 +1,8 @@
-"""Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
+{% if cookiecutter.static_storage == "bucket" -%}
+"""Where uploaded media and static files are stored (settings.py configures them)."""
+{%- else -%}
+"""Where uploaded media are stored (settings.py configures them)."""
+{%- endif %}
 {%- if cookiecutter.static_storage == "bucket" %}
 
 from datetime import UTC, datetime

@@ -1,4 +1,8 @@
-"""Where uploaded media{% if cookiecutter.static_storage == "bucket" %} and static files{% endif %} are stored (settings.py configures them)."""
+{% if cookiecutter.static_storage == "bucket" -%}
+"""Where uploaded media and static files are stored (settings.py configures them)."""
+{%- else -%}
+"""Where uploaded media are stored (settings.py configures them)."""
+{%- endif %}
 
 from functools import cached_property
 from types import SimpleNamespace
@@ -18,8 +22,10 @@ from collectfasta.strategies.boto3 import Boto3ManifestMemoryStrategy
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from storages.backends.s3 import S3ManifestStaticStorage, S3Storage
+{%- else %}
+from storages.backends.s3 import S3Storage
 {%- endif %}
-from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %}S3ManifestStaticStorage, {% endif %}S3Storage
 from storages.utils import clean_name
 
 from mediafiles.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
@@ -95,8 +101,10 @@ class PlainURLs:
         return self._url_base + key
 
 
-{% endif -%}
-class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}PlainURLs, {% endif %}S3Storage):
+class MediaStorage(UniqueNames, PlainURLs, S3Storage):
+{%- else -%}
+class MediaStorage(UniqueNames, S3Storage):
+{%- endif %}
     """django-storages' S3Storage with this project's rules for media (mediafiles/storage.py).
 
     Each save is a single PUT under a new unique name: no HEAD first, and no
