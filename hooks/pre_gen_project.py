@@ -12,11 +12,10 @@ import shlex
 import sys
 
 # Names the generated project imports or creates: a project called one of these
-# would shadow it as soon as the project directory is on sys.path.
+# would shadow it as soon as the project directory is on sys.path. What each
+# storage family imports besides is in its registry entry ("imports").
 RESERVED_NAMES = frozenset(
     {
-        "certifi",
-        "cloudinary",
         "config",
         "django",
         "django_cleanup",
@@ -31,7 +30,6 @@ RESERVED_NAMES = frozenset(
         "test",
         "tests",
         "uploads",
-        "urllib3",
         "whitenoise",
     }
 )
@@ -41,7 +39,13 @@ EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 DOMAIN_RE = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
-def check_slug(slug):
+def reserved_names(answers):
+    """The names a project may not take: its own modules and those of every
+    storage family's libraries (a project can move to another family later)."""
+    return RESERVED_NAMES.union(*(family["imports"] for family in answers["_families"].values()))
+
+
+def check_slug(slug, reserved=RESERVED_NAMES):
     if not SLUG_RE.fullmatch(slug):
         return (
             f"project_slug {slug!r} is not a lowercase Python identifier: use lowercase "
@@ -49,7 +53,7 @@ def check_slug(slug):
         )
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         return f"project_slug {slug!r} is a Python keyword: choose another name."
-    if slug in RESERVED_NAMES or slug in sys.stdlib_module_names:
+    if slug in reserved or slug in sys.stdlib_module_names:
         return (
             f"project_slug {slug!r} would shadow the module {slug!r} that the project "
             "imports: choose another name (e.g. 'my_project')."
@@ -121,7 +125,7 @@ def validate(answers):
     errors += [
         message
         for message in (
-            check_slug(answers["project_slug"]),
+            check_slug(answers["project_slug"], reserved_names(answers)),
             check_email(answers["email"]),
             check_domain(answers["domain_name"]),
         )
