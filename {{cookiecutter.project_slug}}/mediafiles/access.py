@@ -197,6 +197,15 @@ def media_file(request, app_label, model_name, pk, field_name):
     return handed_out(request, field_file.storage, field_file.name)
 
 
+def thumbnail_handed_out(request, field_file, size):
+    """The response that gives an allowed user an image's thumbnail in this size."""
+    storage, name = field_file.storage, field_file.name
+    if images.resizes_by_url(storage):
+        box = settings.THUMBNAIL_SIZES[size]
+        return handed_out(request, storage, name, storage.resized_url(name, *box))
+    return handed_out(request, storage, images.thumbnail_name(name, size))
+
+
 @login_required
 def media_thumbnail(request, app_label, model_name, pk, field_name, size):
     """A private image's thumbnail, for a user the rule allows.
@@ -209,12 +218,3 @@ def media_thumbnail(request, app_label, model_name, pk, field_name, size):
         raise Http404("No such thumbnail size.")
     field_file = readable_file(request, app_label, model_name, pk, field_name)
     return thumbnail_handed_out(request, field_file, size)
-
-
-def thumbnail_handed_out(request, field_file, size):
-    """The response that gives an allowed user an image's thumbnail in this size."""
-    storage, name = field_file.storage, field_file.name
-    if images.resizes_by_url(storage):
-        box = settings.THUMBNAIL_SIZES[size]
-        return handed_out(request, storage, name, storage.resized_url(name, *box))
-    return handed_out(request, storage, images.thumbnail_name(name, size))

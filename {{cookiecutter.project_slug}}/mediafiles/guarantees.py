@@ -106,21 +106,25 @@ def is_new(value):
     return isinstance(value, File)
 
 
-def store_new_files(instance, only=None):
-    """Store every new file of the instance (of the fields named in `only`), as
-    Model.save() would, with this project's rules; raise FileRefused for the first
-    that fails, after deleting what this call stored."""
-    stored = []
+# Files stored during the current request: (field, name). Whatever no row holds
+# when the request ends is deleted.
+_request = Local()
+
+
+def remember(field, name):
+    files = getattr(_request, "files", None)
+    if files is not None:
+        files.append((field, name))
+
+
+def discard(field, name):
+    """Delete a file stored for a row that was not saved, and its thumbnails."""
     try:
-        for field in file_fields(type(instance)):
-            if only is not None and field.name not in only:
-                continue
-            if is_new(instance.__dict__.get(field.attname)):
-                stored.append((field, store(instance, field, getattr(instance, field.attname))))
-    except FileRefused:
-        for field, name in stored:
-            discard(field, name)
-        raise
+        field.storage.delete(name)
+        if isinstance(field, models.ImageField):
+            images.delete_thumbnails(field.storage, name)
+    except Exception:
+        logger.exception("Could not delete %s, stored for a row that was not saved", name)
 
 
 def store(instance, field, file):
@@ -159,14 +163,21 @@ def store(instance, field, file):
     return file.name
 
 
-def discard(field, name):
-    """Delete a file stored for a row that was not saved, and its thumbnails."""
+def store_new_files(instance, only=None):
+    """Store every new file of the instance (of the fields named in `only`), as
+    Model.save() would, with this project's rules; raise FileRefused for the first
+    that fails, after deleting what this call stored."""
+    stored = []
     try:
-        field.storage.delete(name)
-        if isinstance(field, models.ImageField):
-            images.delete_thumbnails(field.storage, name)
-    except Exception:
-        logger.exception("Could not delete %s, stored for a row that was not saved", name)
+        for field in file_fields(type(instance)):
+            if only is not None and field.name not in only:
+                continue
+            if is_new(instance.__dict__.get(field.attname)):
+                stored.append((field, store(instance, field, getattr(instance, field.attname))))
+    except FileRefused:
+        for field, name in stored:
+            discard(field, name)
+        raise
 
 
 @receiver(pre_save, dispatch_uid="mediafiles.store_new_files")
@@ -177,26 +188,9 @@ def store_before_saving(sender, instance, raw=False, update_fields=None, **kwarg
         store_new_files(instance, only=update_fields)
 
 
-# Files stored during the current request: (field, name). Whatever no row holds
-# when the request ends is deleted.
-_request = Local()
-
-
-def remember(field, name):
-    files = getattr(_request, "files", None)
-    if files is not None:
-        files.append((field, name))
-
-
 @receiver(request_started, dispatch_uid="mediafiles.start_remembering")
 def start_remembering(**kwargs):
     _request.files = []
-
-
-@receiver(request_finished, dispatch_uid="mediafiles.delete_unsaved_files")
-def delete_unsaved_files(**kwargs):
-    """When the request ends (the server has sent the response): what is left."""
-    delete_unsaved()
 
 
 def delete_unsaved(keep_remembering=False):
@@ -218,6 +212,12 @@ def delete_unsaved(keep_remembering=False):
             continue
         if not saved:
             discard(field, name)
+
+
+@receiver(request_finished, dispatch_uid="mediafiles.delete_unsaved_files")
+def delete_unsaved_files(**kwargs):
+    """When the request ends (the server has sent the response): what is left."""
+    delete_unsaved()
 
 
 @receiver(cleanup_post_delete, dispatch_uid="mediafiles.delete_thumbnails")

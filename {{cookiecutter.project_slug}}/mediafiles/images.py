@@ -72,6 +72,13 @@ def max_pixels():
     return settings.IMAGE_MAX_PIXELS
 
 
+def too_large(width=None, height=None, frames=1):
+    size = f"{width}×{height} pixels" if width else "more pixels than Pillow opens"
+    if frames > 1:
+        size += f" in each of {frames} frames"
+    return TOO_LARGE.format(size=size, limit=max_pixels() / 1e6)
+
+
 def open_checked(file):
     """The image in file, opened (its header read, no pixel decoded) and checked."""
     file.seek(0)
@@ -90,13 +97,6 @@ def open_checked(file):
     if width * height * frames > max_pixels():
         raise ImageRefused(too_large(width, height, frames))
     return image
-
-
-def too_large(width=None, height=None, frames=1):
-    size = f"{width}×{height} pixels" if width else "more pixels than Pillow opens"
-    if frames > 1:
-        size += f" in each of {frames} frames"
-    return TOO_LARGE.format(size=size, limit=max_pixels() / 1e6)
 
 
 def check(file):
@@ -219,6 +219,15 @@ def thumbnail_name(image_name, size):
     return f"{THUMBNAIL_PREFIX}/{image_name}/{size}-{width}x{height}.webp"
 
 
+def delete_quietly(storage, names):
+    """Delete what a failed attempt stored; a failure here is only logged."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete %s after a failed upload", name)
+
+
 def store_thumbnails(storage, image_name, prepared):
     """Store the prepared thumbnails under their names; their names.
 
@@ -242,15 +251,6 @@ def store_thumbnails(storage, image_name, prepared):
         delete_quietly(storage, stored)
         raise
     return stored
-
-
-def delete_quietly(storage, names):
-    """Delete what a failed attempt stored; a failure here is only logged."""
-    for name in names:
-        try:
-            storage.delete(name)
-        except Exception:
-            logger.exception("Could not delete %s after a failed upload", name)
 
 
 def stored_thumbnails(storage, image_name):

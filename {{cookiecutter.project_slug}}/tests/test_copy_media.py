@@ -42,6 +42,12 @@ def copy_media(*args):
     return out.getvalue()
 
 
+def current_umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @pytest.fixture
 def source(tmp_path):
     return write_tree(tmp_path / "source", FILES)
@@ -198,9 +204,3 @@ def test_a_storage_without_listing_and_exact_writes_is_refused(source):
     with pytest.raises(CommandError, match="cannot be listed and written by name"):
         copy_media("--from", f"file://{source}")
 {%- endif %}
-
-
-def current_umask():
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

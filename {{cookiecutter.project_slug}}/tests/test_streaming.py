@@ -59,15 +59,15 @@ class FailingStreamingStorage(StreamingMemoryStorage):
     fail_at_part = 3
 
 
+def use(settings, storage_class):
+    backend = f"{__name__}.{storage_class.__name__}"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
+
+
 @pytest.fixture(autouse=True)
 def streaming_storage(settings):
     STARTED.clear()
     use(settings, StreamingMemoryStorage)
-
-
-def use(settings, storage_class):
-    backend = f"{__name__}.{storage_class.__name__}"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
 
 
 def large(size=PART * 5 + 1234):

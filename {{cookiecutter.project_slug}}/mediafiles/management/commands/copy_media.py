@@ -123,6 +123,34 @@ class Metered:
         return False
 
 
+COPY_METHODS = ("list_sizes", "open_stream", "write_exact")
+
+
+def describe(storage):
+    if isinstance(storage, FileSystemStorage):
+        return f"local disk {storage.location}"
+    kind = type(storage)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def same_directory(first, second):
+    return (
+        isinstance(first, FileSystemStorage)
+        and isinstance(second, FileSystemStorage)
+        and os.path.realpath(first.location) == os.path.realpath(second.location)
+    )
+
+
+def cause(storage, error, other=None):
+    """One line that names what failed: a storage's own diagnosis when it has one."""
+    for each in (storage, other):
+        diagnose = getattr(each, "diagnose", None)
+        found = diagnose(error) if diagnose is not None else None
+        if found:
+            return one_line(found)
+    return one_line(f"{type(error).__name__}: {error}")
+
+
 class Command(BaseCommand):
     help = (
         "Copy media between two storages (local disk and buckets), keeping every name; "
@@ -367,31 +395,3 @@ class Command(BaseCommand):
             f"{done / MIB / max(seconds, 1e-9):.1f} MiB/s"
         )
         self.stdout.flush()  # seen as it happens, through a pipe or a log too
-
-
-COPY_METHODS = ("list_sizes", "open_stream", "write_exact")
-
-
-def describe(storage):
-    if isinstance(storage, FileSystemStorage):
-        return f"local disk {storage.location}"
-    kind = type(storage)
-    return f"{kind.__module__}.{kind.__qualname__}"
-
-
-def same_directory(first, second):
-    return (
-        isinstance(first, FileSystemStorage)
-        and isinstance(second, FileSystemStorage)
-        and os.path.realpath(first.location) == os.path.realpath(second.location)
-    )
-
-
-def cause(storage, error, other=None):
-    """One line that names what failed: a storage's own diagnosis when it has one."""
-    for each in (storage, other):
-        diagnose = getattr(each, "diagnose", None)
-        found = diagnose(error) if diagnose is not None else None
-        if found:
-            return one_line(found)
-    return one_line(f"{type(error).__name__}: {error}")
