@@ -1,4 +1,4 @@
-
+{%- set region = "nyc3" if cookiecutter.storage_provider == "digitalocean-spaces" else "us-east-1" %}
 
 
 # URLs are built offline by boto3: these checks need no bucket and no network.
@@ -102,7 +102,7 @@ COMPARE_URLS = (
         with_option(MEDIA, "addressing_style=path"),
         (
             "s3://example-key:example-secret@example-media/media"
-            "?endpoint=http://127.0.0.1:9000&region=nyc3"
+            "?endpoint=http://127.0.0.1:9000&region={{ region }}"
         ),
     ],
     ids=["default", "virtual", "path", "http-port"],

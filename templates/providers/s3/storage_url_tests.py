@@ -1,4 +1,4 @@
-
+{%- set region = "nyc3" if cookiecutter.storage_provider == "digitalocean-spaces" else "us-east-1" %}
 
 
 def test_the_message_never_shows_the_secret_key():
@@ -56,7 +56,7 @@ def test_a_key_without_its_secret_is_refused():
 
 def test_credentials_are_required():
     assert "it needs the access key and its secret" in refused(
-        "s3://example-media/media?region=nyc3&endpoint=https://example.com"
+        "s3://example-media/media?region={{ region }}&endpoint=https://example.com"
     )
 {%- endif %}
 {%- if cookiecutter.storage_provider == "digitalocean-spaces" %}
@@ -84,13 +84,13 @@ def test_the_service_needs_its_endpoint():
     ],
 )
 def test_an_s3_option_that_cannot_work_is_refused(query, problem):
-    assert problem in refused(f"s3://key:secret@example-media/media?region=nyc3&{query}")
+    assert problem in refused(f"s3://key:secret@example-media/media?region={{ region }}&{query}")
 {%- if cookiecutter.media_access == "private" %}
 
 
 def test_private_media_take_no_custom_domain():
     message = refused(
-        "s3://key:secret@example-media/media?region=nyc3&endpoint=https://example.com"
+        "s3://key:secret@example-media/media?region={{ region }}&endpoint=https://example.com"
         "&custom_domain=cdn.example.com"
     )
 
