@@ -1,8 +1,10 @@
-"""Create the blob containers the storages use, when missing.
+"""Prepare the storage for this project: create the blob containers the storages
+use, when missing.
 
 For the local emulator (Azurite) and first set-ups: in production the containers
 usually come from the infrastructure's own configuration. A container
-is readable anonymously when its storage hands out unsigned URLs.
+is readable anonymously when its storage hands out unsigned URLs. No clean-up rule
+is added: Azure discards the uncommitted blocks of an interrupted upload by itself.
 """
 
 from django.conf import settings
@@ -11,7 +13,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Create the media (and static) containers when they do not exist yet."
+    help = (
+        "Prepare the storage: create the media (and static) containers when they do not exist yet."
+    )
 
     def handle(self, *args, **options):
         if isinstance(storages["default"], FileSystemStorage):

@@ -1,7 +1,9 @@
-"""Create the buckets the storages use, when missing.
+"""Prepare the storage for this project: create the buckets the storages use, when
+missing.
 
 For the local emulator (fake-gcs-server) and first set-ups: in production the
-buckets usually come from the infrastructure's own configuration.
+buckets usually come from the infrastructure's own configuration. No clean-up rule
+is added: Google Cloud Storage discards interrupted resumable uploads by itself.
 """
 
 from django.conf import settings
@@ -10,7 +12,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Create the media (and static) buckets when they do not exist yet."
+    help = "Prepare the storage: create the media (and static) buckets when they do not exist yet."
 
     def handle(self, *args, **options):
         if isinstance(storages["default"], FileSystemStorage):

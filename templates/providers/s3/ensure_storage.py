@@ -1,4 +1,7 @@
-"""Give the media bucket a rule that cleans up abandoned multipart uploads.
+"""Prepare the storage for this project: give the media bucket the rule that
+cleans up abandoned multipart uploads. The bucket itself is not created here: the
+service's console or the infrastructure's configuration makes it (compose.yaml's
+emulator, at its start).
 
 A large upload goes up in parts; when it is cut (an outage, a killed worker) the
 parts already sent stay in the bucket, invisible and billed, until something
@@ -19,7 +22,10 @@ RULE = {
 
 
 class Command(BaseCommand):
-    help = "Add the rule that aborts multipart uploads left incomplete for a day."
+    help = (
+        "Prepare the storage: give the media bucket the rule that aborts multipart "
+        "uploads left incomplete for a day (the bucket must exist)."
+    )
 
     def handle(self, *args, **options):
         if isinstance(storages["default"], FileSystemStorage):
