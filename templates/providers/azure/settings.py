@@ -14,21 +14,8 @@ MEDIA_OPTIONS = {
     "cache_control": env_str("AZURE_CACHE_CONTROL", default="public, max-age=86400"),
 }
 {%- endif %}
-
-STORAGES = {
-    "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL, **MEDIA_OPTIONS),
 {%- if cookiecutter.static_storage == "bucket" %}
-    # Static files under static/ with hashed names (mediafiles/backends.py).
-    "staticfiles": storage_from_url(
-        "STATIC_STORAGE_URL",
-        STATIC_STORAGE_URL,
-        static=True,
-        overwrite_files=True,
-        cache_control="public, max-age=31536000, immutable",
-    ),
-{%- else %}
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-    },
+STATIC_OPTIONS = {"overwrite_files": True, "cache_control": "public, max-age=31536000, immutable"}
 {%- endif %}
-}
+
+{% include "common/settings-storages.py" %}

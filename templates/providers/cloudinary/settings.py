@@ -6,9 +6,4 @@ MEDIA_OPTIONS = {"location": "media", "delivery_type": "authenticated"}
 MEDIA_OPTIONS = {"location": "media", "delivery_type": "upload"}
 {%- endif %}
 
-STORAGES = {
-    "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL, **MEDIA_OPTIONS),
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-    },
-}
+{% include "common/settings-storages.py" %}

@@ -18,20 +18,8 @@ MEDIA_OPTIONS = {
     },
 }
 {%- endif %}
-
-STORAGES = {
-    "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL, **MEDIA_OPTIONS),
 {%- if cookiecutter.static_storage == "bucket" %}
-    # Static files under static/ with hashed names (mediafiles/backends.py).
-    "staticfiles": storage_from_url(
-        "STATIC_STORAGE_URL",
-        STATIC_STORAGE_URL,
-        static=True,
-        object_parameters={"cache_control": "public, max-age=31536000, immutable"},
-    ),
-{%- else %}
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-    },
+STATIC_OPTIONS = {"object_parameters": {"cache_control": "public, max-age=31536000, immutable"}}
 {%- endif %}
-}
+
+{% include "common/settings-storages.py" %}

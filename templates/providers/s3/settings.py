@@ -16,27 +16,18 @@ MEDIA_OPTIONS = {
     },
 }
 {%- endif %}
-
-STORAGES = {
-    "default": storage_from_url("MEDIA_STORAGE_URL", MEDIA_STORAGE_URL, **MEDIA_OPTIONS),
 {%- if cookiecutter.static_storage == "bucket" %}
-    "staticfiles": storage_from_url(
-        "STATIC_STORAGE_URL",
-        STATIC_STORAGE_URL,
-        static=True,
-        querystring_auth=False,
-        object_parameters={
-            "CacheControl": env_str(
-                "STATIC_CACHE_CONTROL", default="public, max-age=31536000, immutable"
-            ),
-        },
-    ),
-{%- else %}
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+STATIC_OPTIONS = {
+    "querystring_auth": False,
+    "object_parameters": {
+        "CacheControl": env_str(
+            "STATIC_CACHE_CONTROL", default="public, max-age=31536000, immutable"
+        ),
     },
-{%- endif %}
 }
+{%- endif %}
+
+{% include "common/settings-storages.py" %}
 {%- if cookiecutter.static_storage == "bucket" %}
 # collectstatic compares files with one listing of the bucket and uploads only
 # changes (static files on local disk are collected by Django itself).
