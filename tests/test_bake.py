@@ -169,8 +169,9 @@ def test_no_trace_of_the_providers_not_chosen(baked):
     assert traces == []
 
 
-# What only S3's streaming of large uploads may name (docs and comments too). The
-# word "stream" alone is everyone's: copy_media's open_stream(), logging.StreamHandler,
+# What only the streaming of large uploads may name (docs and comments too): the
+# bakes of the families that own mediafiles/streaming.py. The word "stream" alone is
+# everyone's: copy_media's open_stream(), logging.StreamHandler,
 # "application/octet-stream".
 STREAMING_TRACES = re.compile(
     rb"(?i)streaming\.py|StreamingUploadsAdmin|stream_part_size|start_multipart|StreamedFile"

@@ -177,14 +177,14 @@ def test_local_disk_needs_no_storages_module():
 
 def test_named_markers_get_one_secret_wherever_they_appear(tmp_path):
     (tmp_path / ".env").write_text(
-        "URL=s3://__random:key__:__random:secret__@bucket\nKEY=__random:key__\n"
+        "URL=store://__random:key__:__random:secret__@bucket\nKEY=__random:key__\n"
         "SECRET=__random:secret__\nOTHER=__random__\n"
     )
 
     post_gen.write_local_env(tmp_path)
 
     values = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
-    assert values["URL"] == f"s3://{values['KEY']}:{values['SECRET']}@bucket"
+    assert values["URL"] == f"store://{values['KEY']}:{values['SECRET']}@bucket"
     assert len({values["KEY"], values["SECRET"], values["OTHER"]}) == 3
     assert "__random" not in str(values)
 
