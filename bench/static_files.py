@@ -1,13 +1,15 @@
-"""collectstatic to GCS and Azure on their emulators; prints figures, asserts nothing.
+"""collectstatic to the bucket of each family whose static storage is the project's
+ListedStatic, on that family's emulator; prints figures, asserts nothing.
 
     .venv/bin/python bench/static_files.py   (after ./scripts/test has made .venv)
 
-For a generated `gcs` and an `azure` project with static files on the bucket, on
-fake-gcs-server and Azurite: a full collectstatic of the admin and the project, then
-a rerun with nothing changed, each counted in HTTP requests (at the requests session
-both SDKs send through) and seconds. Beside it, the yardstick: the same runs with
-plain `ManifestFilesMixin` over the same backend, as Django and django-storages
-give it, under another prefix of the same bucket.
+The families come from the registry (cookiecutter.json), each measured with its
+adapter's server (tests/families/: adapter.listed_static). For a generated project
+of each, with static files on the bucket: a full collectstatic of the admin and the
+project, then a rerun with nothing changed, each counted in HTTP requests (at the
+requests session the SDKs send through) and seconds. Beside it, the yardstick: the
+same runs with plain `ManifestFilesMixin` over the same backend, as Django and
+django-storages give it, under another prefix of the same bucket.
 """
 
 import shutil
@@ -15,14 +17,20 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cookiecutter.main import cookiecutter  # noqa: E402
 
+from tests.families import MAIN_VARIANTS, adapter_for, providers_of  # noqa: E402
 from tests.helpers import TEMPLATE_DIR, clean_env, project_venv  # noqa: E402
-from tests.servers import Azurite, FakeGcs  # noqa: E402
+
+# Each measured family's first provider, from the registry.
+PROVIDERS = {
+    adapter.family: providers_of(adapter.family)[0]
+    for adapter in MAIN_VARIANTS
+    if adapter.listed_static
+}
 
 COUNT_REQUESTS = """
 import time, requests
@@ -64,13 +72,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 """
 
 
-def storage_url(family, server, bucket, prefix):
-    if family == "gcs":
-        return f"gs://{bucket}/{prefix}?endpoint={server.url}"
-    account = f"{server.account}:{quote(server.key, safe='')}"
-    return f"azure://{account}@{bucket}/{prefix}?endpoint={server.url}"
-
-
 def run(venv, root, env, *args):
     result = subprocess.run(
         [venv / "bin" / "python", "manage.py", *args],
@@ -85,14 +86,14 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="bench-static-"))
     try:
         print("collectstatic of the admin and the project: seconds and HTTP requests")
-        for family, server_class in (("gcs", FakeGcs), ("azure", Azurite)):
-            server = server_class(workdir / f"{family}-server")
+        for family, provider in PROVIDERS.items():
+            adapter = adapter_for(provider, "public", "bucket").start(workdir / f"{family}-server")
             try:
                 root = Path(
                     cookiecutter(
                         str(TEMPLATE_DIR), no_input=True, output_dir=str(workdir / family),
                         extra_context={
-                            "storage_provider": family, "static_storage": "bucket",
+                            "storage_provider": provider, "static_storage": "bucket",
                             "media_access": "public", "use_heroku": False, "use_docker": False,
                         },
                     )
@@ -104,16 +105,14 @@ def main():
                     ENV_FILE=str(root / ".env.example"),
                     DATABASE_URL=f"sqlite:///{root / 'db.sqlite3'}",
                     SECURE_SSL_REDIRECT="False",
-                    MEDIA_STORAGE_URL=storage_url(family, server, "bench-media", "media"),
-                    STATIC_STORAGE_URL=storage_url(family, server, "bench-media", "static"),
+                    MEDIA_STORAGE_URL=adapter.storage_url("bench-media", "media"),
+                    STATIC_STORAGE_URL=adapter.storage_url("bench-media", "static"),
                 )
                 run(venv, root, env, "ensure_storage")
                 plain_env = {
                     **env,
                     "DJANGO_SETTINGS_MODULE": "bench_plain_settings",
-                    "STATIC_STORAGE_URL": storage_url(
-                        family, server, "bench-media", "static-plain"
-                    ),
+                    "STATIC_STORAGE_URL": adapter.storage_url("bench-media", "static-plain"),
                 }
                 for label, run_env in (
                     ("project: ListedStatic", env),
@@ -124,7 +123,7 @@ def main():
                         result = out.strip().splitlines()[-1].removeprefix("RESULT ")
                         print(f"  {family:5s} {label:25s} {step:11s} {result}")
             finally:
-                server.stop()
+                adapter.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -1,12 +1,13 @@
 """The list page of 50 images, with thumbnails and with the originals; prints figures.
 
-    .venv/bin/python bench/thumbnails.py [--variant s3-compatible-private-bucket]
+    .venv/bin/python bench/thumbnails.py [--variant ID]
         [--images 50] [--photo 2000x1500] [--renders 20]
 
-A generated project (any variant of tests/providers.py, on its real server: SeaweedFS
-by default) gets --images photos uploaded through its admin under gunicorn. Then,
-in one run, its list page is rendered --renders times as it is (thumbnails) and as
-it was before thumbnails (the same template, each <img> showing the original):
+A generated project (any variant of tests/families/, on its real server: by default
+the first with private media and static files on the bucket) gets --images photos
+uploaded through its admin under gunicorn. Then, in one run, its list page is
+rendered --renders times as it is (thumbnails) and as it was before thumbnails (the
+same template, each <img> showing the original):
 
 - render time: median milliseconds per render of the template, in-process
   (render_to_string, the 50 rows already fetched);
@@ -26,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.families import VARIANTS, variant  # noqa: E402
 from tests.helpers import Project, bake, http_get, project_venv  # noqa: E402
-from tests.providers import variant  # noqa: E402
 from tests.proxy import CountingProxy  # noqa: E402
 from tests.site import AdminSession, Site, create_superuser  # noqa: E402
 
@@ -78,7 +79,8 @@ def images_of(page):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variant", default="s3-compatible-private-bucket")
+    fullest = next(a.id for a in VARIANTS if a.private and a.static_on_bucket)
+    parser.add_argument("--variant", default=fullest)
     parser.add_argument("--images", type=int, default=50)
     parser.add_argument("--photo", default="2000x1500", help="WIDTHxHEIGHT of each photo")
     parser.add_argument("--renders", type=int, default=20)
@@ -112,8 +114,9 @@ def main():
             assert result.returncode == 0, result.stdout + result.stderr
         create_superuser(project, env)
 
-        target = adapter.server.url.split("://", 1)[-1].split("/")[0]
-        proxy = CountingProxy(target) if adapter.family != "filesystem" else None
+        proxy = None
+        if not adapter.on_local_disk:
+            proxy = CountingProxy(adapter.server.url.split("://", 1)[-1].split("/")[0])
         if proxy:
             env = proxy.route(env)
         with Site(project, env, workers=1, threads=4, log_path=workdir / "gunicorn.log") as site:

@@ -3,8 +3,8 @@ import time
 import pytest
 
 from tests.developer_app import add_developer_app
+from tests.families import ServerPool, deploy, variant
 from tests.helpers import SCREENSHOTS, Project, bake, project_venv
-from tests.providers import ServerPool, deploy, variant
 from tests.servers import Postgres
 from tests.site import Site
 
@@ -57,7 +57,7 @@ def databases(postgres):
 
 @pytest.fixture
 def adapter(request, server_pool):
-    """The variant named by the test's parameter (tests/providers.py), on the worker's
+    """The variant named by the test's parameter (tests/families/), on the worker's
     shared server with no media left in it. Tests that break their server start
     one of their own instead."""
     return variant(request.param).attach(server_pool)

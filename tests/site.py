@@ -278,7 +278,7 @@ class AdminSession:
         """The "Currently:" links of a row's change page, in field order, as absolute
         URLs where they lead this admin: a private file's link of the site gives the
         signed URL it redirects to, or stays itself where the site sends the file
-        (local disk, Cloudinary): fetch() then reads it with this session."""
+        (adapter.sends_private_files): fetch() then reads it with this session."""
         page = self.request("GET", f"{self.UPLOADS}{pk}/change/")
         assert page.status_code == 200, page.status_code
         links = re.findall(r'Currently: <a href="([^"]+)"', page.text)

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import yaml
@@ -19,6 +18,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from tests.families import MAIN_VARIANTS, adapter_for
 from tests.helpers import (
     CONTEXT,
     PROJECT_PYTHON,
@@ -37,6 +37,15 @@ from tests.helpers import (
 post_gen = load_hook("post_gen_project")
 
 COMBINATIONS = combinations()
+# Every refused combination of the registry whose provider is not the default one:
+# (provider, option, refused answer, the registry's refusal).
+REFUSALS = [
+    (provider, option, answer, refusal)
+    for provider, entry in CONTEXT["_providers"].items()
+    if provider != CONTEXT["storage_provider"][0]
+    for option, by_answer in entry["refuses"].items()
+    for answer, refusal in by_answer.items()
+]
 JINJA_LEFTOVER = re.compile(rb"\{\{|\{%|\{#")
 DJANGO_TEMPLATE_LEFTOVER = re.compile(rb"cookiecutter|\{%-? *(end)?raw")
 
@@ -142,13 +151,9 @@ def test_locks_are_what_their_requirements_compile_to():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# Names that only the files of one storage family may contain (docs and comments too).
-PROVIDER_TRACES = {
-    "s3": re.compile(rb"(?i)\bAWS_|boto|seaweed|amazon|digitalocean|\bS3\b|collectfasta"),
-    "gcs": re.compile(rb"(?i)\bGS_|google|fake-gcs|gcloud"),
-    "azure": re.compile(rb"(?i)azure|azurite"),
-    "cloudinary": re.compile(rb"(?i)cloudinary"),
-}
+# Names that only the files of one storage family may contain (docs and comments too):
+# each family's adapter states its own.
+PROVIDER_TRACES = {adapter.family: adapter.traces for adapter in MAIN_VARIANTS if adapter.traces}
 
 
 def test_no_trace_of_the_providers_not_chosen(baked):
@@ -164,8 +169,9 @@ def test_no_trace_of_the_providers_not_chosen(baked):
     assert traces == []
 
 
-# What only S3's streaming of large uploads may name (docs and comments too). The
-# word "stream" alone is everyone's: copy_media's open_stream(), logging.StreamHandler,
+# What only the streaming of large uploads may name (docs and comments too): the
+# bakes of the families that own mediafiles/streaming.py. The word "stream" alone is
+# everyone's: copy_media's open_stream(), logging.StreamHandler,
 # "application/octet-stream".
 STREAMING_TRACES = re.compile(
     rb"(?i)streaming\.py|StreamingUploadsAdmin|stream_part_size|start_multipart|StreamedFile"
@@ -194,14 +200,15 @@ def uses_streaming_admin(source):
 
 
 def test_streaming_only_where_it_streams(baked):
-    """An S3 bake holds mediafiles/streaming.py and tests/test_streaming.py, and its
-    admin puts StreamingUploadsAdmin on every ModelAdmin; any other bake holds neither
-    file, and none of its text files (.env included) names the streaming machinery or
-    says that uploads reach the storage while they arrive."""
+    """A bake of a family that owns mediafiles/streaming.py and tests/test_streaming.py
+    (its registry paths) holds both, and its admin puts StreamingUploadsAdmin on every
+    ModelAdmin; any other bake holds neither file, and none of its text files (.env
+    included) names the streaming machinery or says that uploads reach the storage
+    while they arrive."""
     answers, root = baked
     family = CONTEXT["_providers"][answers["storage_provider"]]["family"]
     present = [path for path in STREAMING_FILES if (root / path).exists()]
-    if family == "s3":
+    if set(STREAMING_FILES) <= set(CONTEXT["_families"][family]["paths"]):
         assert present == list(STREAMING_FILES)
         assert uses_streaming_admin((root / "mediafiles" / "admin.py").read_text())
         return
@@ -218,13 +225,14 @@ def test_streaming_only_where_it_streams(baked):
 def test_backends_module_has_static_storage_only_where_used(baked):
     answers, root = baked
     backends = root / "mediafiles" / "backends.py"
-    if answers["storage_provider"] == "filesystem":
+    adapter = adapter_for(answers["storage_provider"])
+    if adapter.on_local_disk:
         # Local disk's storage is every project's (mediafiles/local.py).
         assert not backends.exists()
         assert (root / "mediafiles" / "local.py").exists()
         return
     source = backends.read_text()
-    assert re.search(r"^class (MediaStorage|CloudinaryStorage)\(", source, re.MULTILINE)
+    assert re.search(rf"^class {adapter.media_storage_class}\(", source, re.MULTILINE)
     has_static = re.search(r"^class StaticStorage\(", source, re.MULTILINE) is not None
     assert has_static is (answers["static_storage"] == "bucket")
 
@@ -318,9 +326,12 @@ def test_every_answer_changes_the_output(cookies, key, value):
         ({"project_slug": "import"}, "project_slug 'import' is a Python keyword"),
         ({"email": "nobody"}, "email 'nobody' is not an email address"),
         ({"domain_name": "https://example.com"}, "domain_name 'https://example.com'"),
-        (
-            {"storage_provider": "cloudinary", "static_storage": "bucket"},
-            "static_storage 'bucket' does not work with storage_provider 'cloudinary'",
+        *(
+            (
+                {"storage_provider": provider, option: answer},
+                f"{option} '{answer}' does not work with storage_provider '{provider}'",
+            )
+            for provider, option, answer, _ in REFUSALS
         ),
     ],
 )
@@ -333,18 +344,19 @@ def test_bad_answer_stops_generation_and_leaves_nothing(tmp_path, capfd, answers
 
 
 def test_the_printed_command_generates_with_the_other_answers_kept(tmp_path, capfd):
-    answers = {"project_name": "Photo Box", "storage_provider": "cloudinary"}
+    provider, option, answer, refusal = REFUSALS[0]
+    answers = {"project_name": "Photo Box", "storage_provider": provider}
     with pytest.raises(FailedHookException):
         cookiecutter(
             str(TEMPLATE_DIR),
             no_input=True,
-            extra_context={**answers, "static_storage": "bucket", "use_docker": False},
+            extra_context={**answers, option: answer, "use_docker": False},
             output_dir=tmp_path / "refused",
         )
     err = capfd.readouterr().err
     command = shlex.split(err.split("run again:\n", 1)[1].splitlines()[0])
 
-    assert command[0] == "cookiecutter" and "static_storage=whitenoise" in command
+    assert command[0] == "cookiecutter" and f"{option}={refusal['instead']}" in command
     executable = Path(sys.executable).parent / "cookiecutter"
     result = subprocess.run(
         [executable, *command[1:], "-o", tmp_path / "again"], capture_output=True, text=True
@@ -353,7 +365,8 @@ def test_the_printed_command_generates_with_the_other_answers_kept(tmp_path, cap
     root = tmp_path / "again" / "photo_box"
     assert "Photo Box" in (root / "README.md").read_text()
     assert not (root / "compose.yaml").exists()
-    assert "MEDIA_STORAGE_URL=cloudinary://" in (root / ".env.example").read_text()
+    scheme = adapter_for(provider).scheme
+    assert f"MEDIA_STORAGE_URL={scheme}://" in (root / ".env.example").read_text()
 
 
 def test_unknown_choice_is_refused_by_cookiecutter(cookies):
@@ -375,26 +388,16 @@ def test_quotes_in_answers_cannot_break_the_generated_code(cookies):
     assert result.returncode == 0, result.stdout
 
 
-# Azurite's well-known account, its key percent-encoded as a storage URL holds it.
-AZURITE_KEY = quote(CONTEXT["_families"]["azure"]["emulator"]["key"], safe="")
-AZURITE = CONTEXT["_families"]["azure"]["emulator"]["endpoint"]
+# provider -> the start of the commented storage URL line of its bake's local .env
+# (each family's adapter gives its providers').
+LOCAL_ENV_LINES = [
+    (provider, line)
+    for adapter in MAIN_VARIANTS
+    for provider, line in type(adapter).local_env_lines.items()
+]
 
 
-@pytest.mark.parametrize(
-    ("provider", "emulator"),
-    [
-        ("filesystem", None),
-        ("aws-s3", "s3://{key}:{secret}@my-project-media/media?endpoint=http://localhost:8333&"),
-        (
-            "s3-compatible",
-            "s3://{key}:{secret}@my-project-media/media?endpoint=http://localhost:8333&",
-        ),
-        ("gcs", "gs://media/media?endpoint=http://localhost:4443"),
-        ("azure", f"azure://devstoreaccount1:{AZURITE_KEY}@media/media?endpoint={AZURITE}"),
-        # No emulator: compose.yaml and a run against the account read CLOUDINARY_URL.
-        ("cloudinary", "CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME"),
-    ],
-)
+@pytest.mark.parametrize(("provider", "emulator"), LOCAL_ENV_LINES)
 def test_local_env_keeps_media_on_local_disk_with_the_emulator_a_line_away(
     cookies, provider, emulator
 ):
@@ -406,8 +409,8 @@ def test_local_env_keeps_media_on_local_disk_with_the_emulator_a_line_away(
     if emulator is None:
         assert commented == []
         return
-    values = dict(re.findall(r"^(S3_EMULATOR_\w+)=(.*)$", env, re.MULTILINE))
-    key, secret = values.get("S3_EMULATOR_ACCESS_KEY"), values.get("S3_EMULATOR_SECRET_KEY")
+    credentials = adapter_for(provider).local_env_credentials(env)
+    key, secret = credentials["key"], credentials["secret"]
     assert len(commented) == 1
     assert commented[0].startswith(emulator.format(key=key, secret=secret))
     if key:

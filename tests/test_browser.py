@@ -17,8 +17,8 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.families import VARIANTS, case
 from tests.helpers import SCREENSHOTS, png
-from tests.providers import VARIANTS, case
 from tests.site import PASSWORD, PRIVATE_LINKS, rows
 
 pytestmark = pytest.mark.slow
@@ -58,14 +58,6 @@ IMAGES_LOADED = "() => Array.from(document.images).every(image => image.complete
 # What Chromium shows of the document it displays (for text/plain, one <pre> in the
 # body), and the charset it decoded the bytes with.
 RENDERED = "() => [document.body.innerText, document.characterSet]"
-# Families whose server cannot serve the text document with its charset, and why.
-# Cloudinary delivers a raw file with the Content-Type of its extension, bare
-# (text/plain): no upload parameter sets a Content-Type or charset (the upload API's
-# `headers` takes only Link, Authorization and X-Robots-Tag). Chromium then decodes
-# the bytes as windows-1252, and the user sees the text as the browser guesses it.
-SERVED_WITHOUT_CHARSET = {
-    "cloudinary": "Cloudinary serves raw files as the extension's bare Content-Type",
-}
 
 
 @pytest.fixture(scope="module")
@@ -137,11 +129,13 @@ def windows_1252(data):
 
 def check_rendered_text(page, response, adapter):
     """The text document Chromium displays reads as written, decoded as UTF-8 (for
-    a family in SERVED_WITHOUT_CHARSET: as Chromium guesses, windows-1252)."""
+    a family whose server names no charset, adapter.serves_charset: as Chromium
+    guesses, windows-1252)."""
     shown, charset = page.evaluate(RENDERED)
     served = response.headers.get("content-type")
-    if adapter.family in SERVED_WITHOUT_CHARSET:
-        # Not what the user should see, but what this family really serves (see above).
+    if not adapter.serves_charset:
+        # Not what the user should see, but what this family really serves (its adapter
+        # says why).
         assert served == "text/plain", served
         expected, expected_charset = windows_1252(TEXT), "windows-1252"
     else:

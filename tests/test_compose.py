@@ -9,9 +9,12 @@ the family keeps it, and after `docker compose down` and `up` again (volumes kep
 same session, row and bytes are still there. Everything is reached from this machine
 through the published ports, as a browser would.
 
-The stacks publish fixed ports (8000, 8333, 4443, 10000), so these tests run one at a
+The stacks publish fixed ports (8000 and their emulators'), so these tests run one at a
 time, on one test worker (their xdist_group), and each holds a lock that other test
 runs on the machine wait for. Each step's duration goes to the log.
+
+What differs between families (the answers of its stack, what it needs beyond .env,
+where it keeps files) is its adapter's (tests/families/: Adapter.compose_storage).
 """
 
 import fcntl
@@ -31,32 +34,25 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from tests.helpers import CONTEXT, bake, clean_env, http_get
-from tests.servers import LoopbackCloudinary
+from tests.families import ADAPTERS, adapter_for
+from tests.helpers import bake, clean_env, http_get
 from tests.site import PASSWORD, AdminSession
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("compose")]
 
 SITE = "http://127.0.0.1:8000"
-EMULATORS = {family: CONTEXT["_families"][family].get("emulator") for family in ("gcs", "azure")}
-# Where each family's stack keeps uploads: the start of the media URLs the app gives
-# out (the default project slug names the S3 bucket; GCS and Azure call theirs media).
-MEDIA_AT = {
-    "filesystem": f"{SITE}/media/",
-    "s3": "http://s3.localhost:8333/my-project-media/media/",
-    "gcs": f"{EMULATORS['gcs']['endpoint']}/media/media/",
-    "azure": f"{EMULATORS['azure']['endpoint']}/media/media/",
-}
-STATIC_ON_BUCKET_AT = {"s3": "http://s3.localhost:8333/my-project-media/static/"}
+
+
+def stack_id(answers):
+    """The provider, and where static files go when not on whitenoise."""
+    on_bucket = answers.get("static_storage") == "bucket"
+    return answers["storage_provider"] + ("-static-on-bucket" if on_bucket else "")
+
+
+# One stack per family, with the answers its adapter gives.
 STACKS = [
-    pytest.param({"storage_provider": "filesystem"}, id="filesystem"),
-    pytest.param(
-        {"storage_provider": "s3-compatible", "static_storage": "bucket"},
-        id="s3-compatible-static-on-bucket",
-    ),
-    pytest.param({"storage_provider": "gcs"}, id="gcs"),
-    pytest.param({"storage_provider": "azure"}, id="azure"),
-    pytest.param({"storage_provider": "cloudinary"}, id="cloudinary"),
+    pytest.param(answers, id=stack_id(answers))
+    for answers in (kind.stack_answers() for kind in ADAPTERS.values())
 ]
 # A file no other test uploads, so that no other object can pass for it.
 UPLOAD = b"%PDF-1.4\n% uploaded through the admin of a compose stack\n" + secrets.token_bytes(64)
@@ -145,17 +141,6 @@ def docker_bridge_address():
 
 
 @pytest.fixture
-def cloudinary(tmp_path):
-    """The loopback Cloudinary, listening where the web container reaches it."""
-    server = LoopbackCloudinary(
-        tmp_path / "cloudinary", "compose-cloud", "123456789012345", secrets.token_urlsafe(20),
-        host=docker_bridge_address(),
-    )  # fmt: skip
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def published_ports():
     """The machine's ports that the stacks publish, for this test alone: another test
     run on the machine (another checkout, the same engine) waits for them."""
@@ -182,22 +167,18 @@ class Clock:
 
 
 @pytest.mark.parametrize("answers", STACKS)
-def test_compose_stack_serves_uploads_and_keeps_them(cookies, request, published_ports, answers):
-    family = CONTEXT["_providers"][answers["storage_provider"]]["family"]
+def test_compose_stack_serves_uploads_and_keeps_them(cookies, tmp_path, published_ports, answers):
+    adapter = adapter_for(
+        answers["storage_provider"], static_storage=answers.get("static_storage", "whitenoise")
+    )
+    with adapter.compose_storage(SITE, tmp_path, docker_bridge_address) as storage:
+        run_stack(cookies, answers, storage)
+
+
+def run_stack(cookies, answers, storage):
+    """Bake, bring the stack up, upload through the admin, down and up again."""
     clock = Clock()
-    env = clean_env()
-    media_at = MEDIA_AT.get(family)
-    if family == "cloudinary":
-        # compose.yaml takes CLOUDINARY_URL from the environment (or .env): an account
-        # on the loopback server, for API calls and delivery URLs alike.
-        server = request.getfixturevalue("cloudinary")
-        host = urllib.parse.urlsplit(server.url).netloc
-        env["CLOUDINARY_URL"] = (
-            f"cloudinary://{server.key}:{server.secret}@{server.cloud}"
-            f"?upload_prefix={server.url}&cname={host}&secure=false"
-        )
-        media_at = f"{server.url}/{server.cloud}/"
-    stack = Stack(bake(cookies, **answers), env)
+    stack = Stack(bake(cookies, **answers), clean_env(**storage.env))
     clock.step("bake")
     try:
         stack.compose("up", "--build", "-d", "--wait")
@@ -216,8 +197,7 @@ def test_compose_stack_serves_uploads_and_keeps_them(cookies, request, published
         found = STYLESHEET.search(login.body)
         assert found, login.body[:2000]
         stylesheet = stack.absolute(html.unescape(found.group(1).decode()))
-        on_bucket = answers.get("static_storage") == "bucket"
-        static_at = STATIC_ON_BUCKET_AT[family] if on_bucket else f"{SITE}/static/"
+        static_at = storage.static_at or f"{SITE}/static/"
         assert stylesheet.startswith(static_at), stylesheet
         css = fetch(stylesheet)
         assert css.status == 200, (stylesheet, css.status)
@@ -239,12 +219,10 @@ def test_compose_stack_serves_uploads_and_keeps_them(cookies, request, published
         assert response.status_code == 302, (admin.form_errors(response), stack.log_tail())
         pk = admin.created_pk(response)
         link = admin.file_links(pk)[0]
-        assert link.startswith(media_at), link
+        assert link.startswith(storage.media_at), link
         served = fetch(link)
         assert (served.status, served.body) == (200, UPLOAD), (link, served.status)
-        if family == "cloudinary":
-            stored = [asset["public_id"] for asset in server.state("assets")]
-            assert len(stored) == 1 and stored[0] in link, (stored, link)
+        storage.check_stored(link)
         clock.step("admin upload stored and served")
 
         stack.compose("down")

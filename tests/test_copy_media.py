@@ -5,7 +5,9 @@ leaves nothing under its name and a rerun finishes it, the site then serves the
 old rows' files from their new home, and the media come back to local disk (a
 copy to local disk killed in the middle is finished by a rerun too).
 
-The servers are the adapters' (tests/providers.py); each family's main variant.
+The servers are the adapters' (tests/families/); each family's main variant whose
+storage copy_media takes (adapter.copies_media; a family that it refuses has the
+test of its refusal in its own place).
 """
 
 import json
@@ -19,8 +21,8 @@ import uuid
 
 import pytest
 
+from tests.families import MAIN_VARIANTS, case, deploy
 from tests.helpers import clean_env
-from tests.providers import MAIN_VARIANTS, case, deploy
 from tests.proxy import CountingProxy
 from tests.site import AdminSession, Site
 
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.slow
 MIB = 1024 * 1024
 # What the command names a file it is still writing on local disk (mediafiles/storage.py).
 PARTIAL_SUFFIX = ".copy-media-part"
-COPYABLE = [case(adapter.id) for adapter in MAIN_VARIANTS if adapter.family != "cloudinary"]
+COPYABLE = [case(adapter.id) for adapter in MAIN_VARIANTS if adapter.copies_media]
 # "Listed 5 files at the source and 0 at the destination in 0.12 s: 5 to copy (9.0 MiB), 0 ..."
 LISTED = re.compile(r"^Listed (\d+) files .*: (?P<pending>\d+) to copy .*, (?P<there>\d+) already")
 DONE = re.compile(r"^Done in [\d.]+ s: (?P<copied>\d+) copied .*, (?P<failed>\d+) failed")
@@ -174,7 +176,9 @@ def killed_in_the_large_file(project, env, adapter, *args):
 BIG = "uploads/2026/03/k3v9x0qa7hw2mz4c/large video.mp4"
 # Local disk to local disk copies 64 MiB from the page cache within a few milliseconds,
 # before any progress line: the local side is killed while it receives from a bucket.
-BUCKETS = [adapter for adapter in MAIN_VARIANTS if adapter.family in ("s3", "gcs", "azure")]
+BUCKETS = [
+    adapter for adapter in MAIN_VARIANTS if adapter.copies_media and not adapter.on_local_disk
+]
 KILLED = [
     *(case(adapter.id, "to the storage") for adapter in BUCKETS),
     case(BUCKETS[0].id, "to local disk"),
@@ -223,37 +227,14 @@ def test_a_copy_killed_in_a_large_file_leaves_nothing_under_its_name_and_a_rerun
         assert list(back.rglob(f"*{PARTIAL_SUFFIX}")) == [busy]
 
 
-@pytest.mark.parametrize(
-    "adapter", [case(a.id) for a in MAIN_VARIANTS if a.family == "cloudinary"], indirect=True
-)
-def test_cloudinary_is_refused_saying_why(projects, adapter, databases, tmp_path):
-    project, env = deploy(projects, adapter, databases)
-    source = write_tree(tmp_path / "old-media", {"uploads/a.txt": b"a"})
-
-    result, output = copy_media(project, env, "--from", f"file://{source}")
-
-    assert result.returncode != 0, output
-    assert "cannot copy media to or from it: Cloudinary names files itself" in output, output
-    assert adapter.media_objects() == {}
-
-
 def new_bucket(adapter):
     """An empty bucket (container) of this test's own on the adapter's server."""
     name = f"copy-{uuid.uuid4().hex[:12]}"
-    if adapter.family == "s3":
-        adapter.server.client().create_bucket(Bucket=name)
-    elif adapter.family == "gcs":
-        adapter.server.client().create_bucket(name)
-    else:
-        adapter.client(name).create_container()
+    adapter.create_bucket(name)
     return name
 
 
-@pytest.mark.parametrize(
-    "adapter",
-    [case(a.id) for a in MAIN_VARIANTS if a.family in ("s3", "gcs", "azure")],
-    indirect=True,
-)
+@pytest.mark.parametrize("adapter", [case(a.id) for a in BUCKETS], indirect=True)
 def test_bucket_to_bucket_by_storage_url(projects, adapter, databases, tmp_path):
     project, env = deploy(projects, adapter, databases)
     files = old_media()

@@ -11,17 +11,19 @@ import re
 import pytest
 
 from tests.developer_app import add_developer_app, delete_sample_app
+from tests.families import MAIN_VARIANTS, case, collect_static
 from tests.helpers import Project, bake, http_get, project_venv
-from tests.providers import MAIN_VARIANTS, case, collect_static
 from tests.site import PROFILE, AdminSession, Site, create_superuser, rows
 from tests.test_images import assert_no_gps, photo
 from tests.test_project import production_env
 
 pytestmark = pytest.mark.slow
 
-# Local disk, and a bucket (SeaweedFS) with its ensure_storage.
+# Local disk, and a bucket with its ensure_storage: the main variants of the first
+# family of each kind.
 WITHOUT_THE_SAMPLE = [
-    case(adapter.id) for adapter in MAIN_VARIANTS if adapter.family in ("filesystem", "s3")
+    case(next(adapter for adapter in MAIN_VARIANTS if adapter.on_local_disk).id),
+    case(next(adapter for adapter in MAIN_VARIANTS if adapter.provisions).id),
 ]
 
 

@@ -7,6 +7,23 @@ from tests.helpers import CONTEXT, default_answers, load_hook
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 
+PROVIDERS, FAMILIES = CONTEXT["_providers"], CONTEXT["_families"]
+DEFAULT_PROVIDER = CONTEXT["storage_provider"][0]
+# The providers that refuse no answer and whose family keeps offline storage tests
+# (tests/test_storage.py among its registry paths): each is checked with every answer.
+CLOUD_PROVIDERS = [
+    provider
+    for provider, entry in PROVIDERS.items()
+    if not entry["refuses"] and "tests/test_storage.py" in FAMILIES[entry["family"]]["paths"]
+]
+# Every refusal of the registry: (provider, option, refused answer, what to choose instead).
+REFUSALS = [
+    (provider, option, answer, f"{option}={refusal['instead']}")
+    for provider, entry in PROVIDERS.items()
+    for option, by_answer in entry["refuses"].items()
+    for answer, refusal in by_answer.items()
+]
+
 
 def test_default_answers_are_valid():
     assert pre_gen.validate(default_answers()) == []
@@ -33,7 +50,7 @@ def test_default_answers_are_valid():
         ("domain_name", "example.com/path", "not a domain name"),
         ("domain_name", "localhost", "not a domain name"),
         ("project_name", "   ", "project_name is empty"),
-        ("static_storage", "bucket", "does not work with storage_provider 'filesystem'"),
+        ("static_storage", "bucket", f"does not work with storage_provider '{DEFAULT_PROVIDER}'"),
         ("use_heroku", "maybe", "use_heroku 'maybe' is not a yes/no answer"),
         ("use_docker", "yes", "use_docker 'yes' is not a yes/no answer"),
     ],
@@ -90,7 +107,7 @@ def test_next_steps_mention_the_chosen_deployments():
     assert "Heroku" not in steps
 
 
-@pytest.mark.parametrize("provider", ["gcs", "azure"])
+@pytest.mark.parametrize("provider", CLOUD_PROVIDERS)
 def test_cloud_providers_accept_every_static_and_media_answer(provider):
     for static in CONTEXT["static_storage"]:
         for media in CONTEXT["media_access"]:
@@ -116,13 +133,7 @@ def test_the_registry_names_every_provider_and_only_real_answers():
                 assert refusal["instead"] not in by_answer
 
 
-@pytest.mark.parametrize(
-    ("provider", "option", "refused", "instead"),
-    [
-        ("filesystem", "static_storage", "bucket", "static_storage=whitenoise"),
-        ("cloudinary", "static_storage", "bucket", "static_storage=whitenoise"),
-    ],
-)
+@pytest.mark.parametrize(("provider", "option", "refused", "instead"), REFUSALS)
 def test_a_refused_answer_comes_with_a_command_that_keeps_the_others(
     provider, option, refused, instead
 ):
@@ -143,15 +154,20 @@ def test_a_refused_answer_comes_with_a_command_that_keeps_the_others(
     assert "_providers" not in command
 
 
-@pytest.mark.parametrize("provider", ["gcs", "azure"])
+@pytest.mark.parametrize("provider", CLOUD_PROVIDERS)
 def test_each_cloud_provider_keeps_its_family_files(provider):
     answers = {**default_answers(), "storage_provider": provider, "static_storage": "bucket"}
 
     paths = post_gen.paths_to_remove(answers)
 
-    assert "mediafiles/management/commands/ensure_storage.py" not in paths
-    assert "mediafiles/backends.py" not in paths
-    assert "tests/test_storage.py" not in paths and "tests/test_storage_live.py" not in paths
+    kept = FAMILIES[PROVIDERS[provider]["family"]]["paths"]
+    assert {
+        "mediafiles/management/commands/ensure_storage.py",
+        "mediafiles/backends.py",
+        "tests/test_storage.py",
+        "tests/test_storage_live.py",
+    } <= set(kept)
+    assert [path for path in kept if path in paths] == []
     assert "tests/test_static.py" in paths
 
 
@@ -159,28 +175,16 @@ def test_local_disk_needs_no_storages_module():
     assert "mediafiles/backends.py" in post_gen.paths_to_remove(default_answers())
 
 
-@pytest.mark.parametrize("provider", CONTEXT["storage_provider"])
-def test_only_the_s3_family_keeps_the_streaming_files(provider):
-    """mediafiles/streaming.py and its tests are removed from every bake but S3's."""
-    answers = {**default_answers(), "storage_provider": provider}
-    streams = CONTEXT["_providers"][provider]["family"] == "s3"
-
-    paths = post_gen.paths_to_remove(answers)
-
-    for path in ("mediafiles/streaming.py", "tests/test_streaming.py"):
-        assert (path in paths) is not streams, (provider, path)
-
-
 def test_named_markers_get_one_secret_wherever_they_appear(tmp_path):
     (tmp_path / ".env").write_text(
-        "URL=s3://__random:key__:__random:secret__@bucket\nKEY=__random:key__\n"
+        "URL=store://__random:key__:__random:secret__@bucket\nKEY=__random:key__\n"
         "SECRET=__random:secret__\nOTHER=__random__\n"
     )
 
     post_gen.write_local_env(tmp_path)
 
     values = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
-    assert values["URL"] == f"s3://{values['KEY']}:{values['SECRET']}@bucket"
+    assert values["URL"] == f"store://{values['KEY']}:{values['SECRET']}@bucket"
     assert len({values["KEY"], values["SECRET"], values["OTHER"]}) == 3
     assert "__random" not in str(values)
 

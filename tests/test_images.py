@@ -1,5 +1,6 @@
 """Uploaded images on every family's real server: metadata stripped, thumbnails
-stored (or, on Cloudinary, transformed), and pages that ask the storage nothing.
+stored (or, where the storage resizes from the URL, transformed), and pages that ask
+the storage nothing.
 
 Storage requests are counted by a TCP proxy in front of the real server
 (tests/proxy.py), through which the project under gunicorn reaches it. Local disk
@@ -8,6 +9,7 @@ any read, listing or existence check would fail or change the page.
 """
 
 import io
+import json
 import re
 import struct
 import zlib
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image
 
-from tests.providers import FAMILIES, MAIN_VARIANTS, VARIANTS, case, deploy
+from tests.families import FAMILIES, MAIN_VARIANTS, VARIANTS, case, deploy
 from tests.proxy import CountingProxy
 from tests.site import PROFILE, AdminSession, Site, rows
 
@@ -97,7 +99,7 @@ def list_images(page):
 @contextmanager
 def storage_watch(adapter, env):
     """(env through a counting proxy, proxy); for local disk (env, None)."""
-    if adapter.family == "filesystem":
+    if adapter.on_local_disk:
         yield env, None
         return
     netloc = re.sub(r"^https?://", "", adapter.server.url).split("/")[0]
@@ -108,7 +110,7 @@ def storage_watch(adapter, env):
 @contextmanager
 def media_away(adapter):
     """Local disk: the media directory elsewhere for the duration."""
-    if adapter.family != "filesystem":
+    if not adapter.on_local_disk:
         yield
         return
     root = adapter.server.media_root
@@ -126,7 +128,7 @@ def render_list(admin, adapter, proxy):
     login), and what rendering it asked the storage."""
     if proxy:
         proxy.reset()
-    with media_away(adapter) if adapter.family == "filesystem" else nullcontext():
+    with media_away(adapter) if adapter.on_local_disk else nullcontext():
         response = admin.request("GET", "/")
     assert response.status_code == 200, admin.site.log_tail()
     asked = (proxy.requests, proxy.sent) if proxy else ([], 0)
@@ -172,7 +174,8 @@ def test_photos_lose_their_gps_and_the_list_page_shows_thumbnails_without_storag
             # The original: upright (900x1200), without GPS or serial.
             original = assert_no_gps(stored[row["image"]])
             assert original.size == (900, 1200)
-            # Stored thumbnails (none on Cloudinary), under thumbnails/, without GPS.
+            # Stored thumbnails (none where the storage resizes from the URL), under
+            # thumbnails/, without GPS.
             thumbnails = adapter.thumbnails(row["image"])
             for name, box in zip(thumbnails, (LIST_BOX, ADMIN_BOX)[: len(thumbnails)], strict=True):
                 assert name.startswith("thumbnails/")
@@ -186,9 +189,9 @@ def test_photos_lose_their_gps_and_the_list_page_shows_thumbnails_without_storag
         # Each image links its original and shows its thumbnail, a small WebP.
         originals = set()
         for href, src in images[:3]:
-            # Fetched as a browser would: signed URLs as they are (S3 signs the host),
-            # others from the server itself (fake-gcs-server serves objects only
-            # under its own host name).
+            # Fetched as a browser would: signed URLs as they are (a signature may
+            # cover the host), others from the server itself (an emulator may serve
+            # objects only under its own host name).
             unroute = proxy.unroute if proxy and not adapter.signed_urls else site.absolute
             thumbnail = admin.fetch(unroute(src))
             assert thumbnail.status == 200, src
@@ -237,22 +240,24 @@ def test_a_decompression_bomb_is_a_form_error_and_the_worker_stays_small(site, a
 
 @pytest.mark.parametrize(
     "adapter",
-    [case(adapter.id) for adapter in VARIANTS if adapter.family != "filesystem"],
+    [case(adapter.id) for adapter in VARIANTS if not adapter.on_local_disk],
     indirect=True,
 )
 def test_media_urls_ask_the_storage_nothing(projects, adapter, databases):
     """storage.url() and the thumbnails' URLs are computed where the site runs, public
     or signed, on every variant."""
     project, env = deploy(projects, adapter, databases)
+    # The names as the ImageFields hold them (the adapter knows the storage's naming).
+    names = [
+        adapter.image_name(f"images/2026/05/k3v9x0qa7hw2mz{n:02d}/photo.jpg") for n in range(50)
+    ]
     with storage_watch(adapter, env) as (env, proxy):
         script = (
             "import json\n"
             "from django.core.files.storage import default_storage as storage\n"
             "from uploads.models import Upload\n"
             "from mediafiles.images import thumbnail\n"
-            "names = [f'images/2026/05/k3v9x0qa7hw2mz{n:02d}/photo.jpg' for n in range(50)]\n"
-            "if hasattr(storage, 'resized_url'):\n"
-            "    names = ['image/upload/media/' + name.removesuffix('.jpg') for name in names]\n"
+            f"names = json.loads({json.dumps(json.dumps(names))})\n"
             "urls = [storage.url(name) for name in names]\n"
             "upload = Upload(pk=1, title='t', image=names[0])\n"
             "urls.append(thumbnail(upload.image, 'list')['url'])\n"
@@ -263,10 +268,8 @@ def test_media_urls_ask_the_storage_nothing(projects, adapter, databases):
     assert len(set(urls)) == 51
 
 
-# Cloudinary stores no thumbnail to lose: it resizes from the URL.
-STORING_THUMBNAILS = [
-    case(adapter.id) for adapter in MAIN_VARIANTS if adapter.family != "cloudinary"
-]
+# A storage that resizes from the URL stores no thumbnail to lose.
+STORING_THUMBNAILS = [case(adapter.id) for adapter in MAIN_VARIANTS if adapter.thumbnails("a.jpg")]
 
 
 def delete_stored(site, name):
@@ -294,7 +297,7 @@ def test_a_thumbnail_lost_by_the_storage_is_made_again(site, adapter):
 
     # A redirect to it, or the file itself where the site sends private files.
     assert response.status_code == (
-        200 if adapter.family == "filesystem" and adapter.private else 302
+        200 if adapter.sends_private_files and adapter.private else 302
     ), site.log_tail()
     shown = admin.fetch(site.url(fallback))
     assert shown.status == 200

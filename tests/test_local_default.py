@@ -13,21 +13,16 @@ import tempfile
 
 import pytest
 
+from tests.families import LOCAL_RUNS, case
 from tests.helpers import Project, clean_env, free_port, http_get, png, wait_for_http
-from tests.providers import case
 from tests.site import AdminSession, create_superuser
 
 pytestmark = pytest.mark.slow
 
-# One variant per family; static files on the bucket where a family has them, so
-# the admin's CSS comes from local disk in place of the bucket as well.
-VARIANTS = [
-    case("filesystem-public-whitenoise"),
-    case("s3-compatible-private-bucket"),
-    case("gcs-private-bucket"),
-    case("azure-public-bucket"),
-    case("cloudinary-private-whitenoise"),
-]
+# One variant per family (each family module's LOCAL_RUN); static files on the bucket
+# where a family has them, so the admin's CSS comes from local disk in place of the
+# bucket as well.
+VARIANTS = [case(adapter_id) for adapter_id in LOCAL_RUNS]
 
 
 class RunServer:
@@ -125,7 +120,7 @@ def test_the_readme_runs_with_no_service_and_one_line_moves_uploads(projects, ad
     # The one-line switch: the storage's URL in place of file:media (the test's
     # server stands in for the emulator or the cloud account the README names).
     for name, value in adapter.storage_env().items():
-        # Private media on GCS or Azure also name the public bucket for static files.
+        # Private media with a bucket of their own also name the public one for static files.
         use_line(env_file, name, value)
     if adapter.provisions:
         result = project.manage("ensure_storage", env={})

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.families import MAIN_VARIANTS, adapter_for
 from tests.helpers import (
     COMPOSE,
-    CONTEXT,
     choices,
     clean_env,
     combination_id,
@@ -21,28 +21,13 @@ from tests.helpers import (
     http_get,
     wait_for_http,
 )
-from tests.providers import adapter_for
 
 pytestmark = pytest.mark.slow
 
 COMBINATIONS = combinations()
-# provider -> (compose service, image pinned in the registry, published port, data volume)
-EMULATORS = {
-    "gcs": ("gcs", CONTEXT["_families"]["gcs"]["emulator"]["image"], "4443", "gcs_data"),
-    "azure": (
-        "azurite",
-        CONTEXT["_families"]["azure"]["emulator"]["image"],
-        "10000",
-        "azurite_data",
-    ),
-}
 HONCHO = Path(sys.executable).parent / "honcho"
-
-
-# What a provider needs in the environment beyond .env (e.g. a cloud account).
-PROVIDER_ENV = {
-    "cloudinary": {"CLOUDINARY_URL": "cloudinary://111222333:not-a-secret@demo-cloud"},
-}
+# The provider of the first family whose media stay on local disk.
+LOCAL_DISK = next(a for a in MAIN_VARIANTS if a.on_local_disk).storage["storage_provider"]
 
 
 @pytest.fixture(params=COMBINATIONS, ids=combination_id)
@@ -89,8 +74,8 @@ def test_its_own_test_suite_passes(project, database, request):
 
 
 def test_migrations_match_the_models(project):
-    # The local .env has no cloud account in it (Cloudinary has no emulator).
-    env = PROVIDER_ENV.get(project.answers["storage_provider"], {})
+    # The local .env has no cloud account in it where a family has no emulator.
+    env = adapter_for(project.answers["storage_provider"]).account_env
 
     result = project.manage("makemigrations", "--check", "--dry-run", env=env)
 
@@ -114,7 +99,7 @@ def test_production_settings_without_env_stop_naming_the_variable(project):
 
 
 def test_local_media_on_heroku_stop_the_release(projects):
-    project = projects(storage_provider="filesystem", use_heroku=True, use_docker=False)
+    project = projects(storage_provider=LOCAL_DISK, use_heroku=True, use_docker=False)
 
     result = project.manage("migrate", "--noinput", env=production_env(project, DYNO="release.1"))
 
@@ -126,13 +111,14 @@ def test_local_media_on_heroku_stop_the_release(projects):
 @pytest.mark.parametrize("provider", choices("storage_provider"))
 def test_compose_file_is_valid_for_docker_compose(projects, provider):
     project = projects(storage_provider=provider, use_heroku=False, use_docker=True)
+    adapter = adapter_for(provider)
 
     result = subprocess.run(
         [COMPOSE, "-f", "compose.yaml", "config", "--format", "json"],
         cwd=project.root,
         capture_output=True,
         text=True,
-        env=clean_env(**PROVIDER_ENV.get(provider, {})),
+        env=clean_env(**adapter.account_env),
     )
 
     assert result.returncode == 0, result.stderr
@@ -141,44 +127,14 @@ def test_compose_file_is_valid_for_docker_compose(projects, provider):
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
     assert "healthcheck" in web and "healthcheck" in db
     assert "postgres_data" in config["volumes"]
-    if provider == "filesystem":
-        volumes = {(v["source"], v["target"]) for v in web["volumes"]}
-        assert ("media", "/app/media") in volumes
-        assert "media" in config["volumes"]
-    elif provider in EMULATORS:
-        # The emulator shares its network with the web service and publishes both ports.
-        emulator, image, port, data = EMULATORS[provider]
-        services = config["services"]
-        assert services[emulator]["image"] == image
-        assert web["network_mode"] == f"service:{emulator}"
-        assert "ports" not in web and "volumes" not in web
-        assert {p["published"] for p in services[emulator]["ports"]} == {"8000", port}
-        assert data in config["volumes"]
-        # The web service starts once the emulator answers (ensure_storage needs it).
-        assert web["depends_on"][emulator]["condition"] == "service_healthy"
-        assert "healthcheck" in services[emulator]
-        assert web["command"][-1].startswith("python manage.py ensure_storage")
-    elif provider == "cloudinary":
-        assert "volumes" not in web and "media" not in config["volumes"]
-        account = PROVIDER_ENV[provider]["CLOUDINARY_URL"]
-        assert web["environment"]["MEDIA_STORAGE_URL"] == account
-    else:
-        s3 = config["services"]["s3"]
-        assert s3["image"] == CONTEXT["_families"]["s3"]["emulator"]["image"]
-        assert "s3.localhost" in s3["networks"]["default"]["aliases"]
-        assert web["depends_on"]["s3"]["condition"] == "service_healthy"
-        # The app and the emulator share the credentials of .env.
-        key, secret = s3["environment"]["ACCESS_KEY"], s3["environment"]["SECRET_KEY"]
-        assert web["environment"]["MEDIA_STORAGE_URL"].startswith(
-            f"s3://{key}:{secret}@my-project-media/media?endpoint=http://s3.localhost:8333&"
-        )
-        assert "healthcheck" in s3 and "s3_data" in config["volumes"]
+    # Where the family keeps media, its emulator, its account: the adapter's checks.
+    adapter.assert_compose_config(config)
     assert web["environment"]["DEBUG"] == "False"
     assert web["environment"]["SECRET_KEY"], "SECRET_KEY should come from .env"
 
 
 def test_compose_refuses_a_broken_file(projects, tmp_path):
-    project = projects(storage_provider="filesystem", use_heroku=False, use_docker=True)
+    project = projects(storage_provider=LOCAL_DISK, use_heroku=False, use_docker=True)
     broken = tmp_path / "compose.yaml"
     broken.write_text(
         (project.root / "compose.yaml").read_text().replace("condition: service_healthy", "x: 1")
@@ -234,7 +190,7 @@ def test_procfile_web_process_serves_the_site(projects, server_pool, provider, d
     # storage (local disk is refused on Heroku by the system checks), and exited.
     assert "Applying uploads.0001_initial... OK" in result.stdout, result.stdout
     checked = "Storage 'default' works" in result.stdout
-    assert checked is (storage.family != "filesystem"), result.stdout
+    assert checked is (not storage.on_local_disk), result.stdout
     assert "uploads_upload" in databases.server.tables(database_url.rpartition("/")[2])
     # The output goes to a file: a pipe nobody reads while the server runs could fill up.
     log_path = tmp_path / "honcho.log"

@@ -1,6 +1,7 @@
-"""Google Cloud Storage and Azure projects bring their emulator in compose.yaml: the web
-service's environment, as Docker Compose resolves it, works against that emulator
-(here the test's own fake-gcs-server or Azurite, where compose's address pointed)."""
+"""Projects whose compose.yaml brings their family's emulator beside the web service
+(adapter.compose_emulator): the web service's environment, as Docker Compose resolves
+it, works against that emulator (here the test's own server of the family, where
+compose's address pointed)."""
 
 import json
 import subprocess
@@ -9,18 +10,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.helpers import COMPOSE, CONTEXT, clean_env
-from tests.providers import case
+from tests.families import VARIANTS, case
+from tests.families.contract import emulator_of
+from tests.helpers import COMPOSE, clean_env
 
 pytestmark = pytest.mark.slow
 
-# The emulator's address in compose.yaml (the registry's, in cookiecutter.json).
-EMULATOR_ADDRESS = {
-    family: CONTEXT["_families"][family]["emulator"]["endpoint"] for family in ("gcs", "azure")
-}
 # The storage URLs, in which the host part names what ensure_storage creates.
 STORAGE_URLS = ["MEDIA_STORAGE_URL", "STATIC_STORAGE_URL"]
-KIND = {"gcs": "bucket", "azure": "container"}
+# Each such family's variant with both storage URLs and private media.
+EMULATED = [
+    case(adapter.id)
+    for adapter in VARIANTS
+    if adapter.compose_emulator and adapter.private and adapter.static_on_bucket
+]
 SAVE_AND_READ = """
 import json
 from urllib.request import urlopen
@@ -45,13 +48,12 @@ def compose_web_environment(project):
     return json.loads(result.stdout)["services"]["web"]["environment"]
 
 
-@pytest.mark.parametrize(
-    "adapter", [case("gcs-private-bucket"), case("azure-private-bucket")], indirect=True
-)
+@pytest.mark.parametrize("adapter", EMULATED, indirect=True)
 def test_compose_web_environment_works_against_its_emulator(projects, adapter, tmp_path):
     project = projects(**{**adapter.answers, "use_docker": True})
     env = compose_web_environment(project)
-    address, kind = EMULATOR_ADDRESS[adapter.family], KIND[adapter.family]
+    # The emulator's address in compose.yaml (the registry's, in cookiecutter.json).
+    address, kind = emulator_of(adapter.family)["endpoint"], adapter.bucket_word
     created_names = []
     for variable in STORAGE_URLS:
         assert address in env[variable]

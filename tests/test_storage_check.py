@@ -1,16 +1,16 @@
 """`manage.py storage_check` on every family's real server: it passes where the storage
 works, and names the cause where it does not, always deleting its probe.
 
-The servers and the ways to break them are the adapters' (tests/providers.py);
-checks that share a worker's server carry its xdist_group mark (providers.case).
+The servers and the ways to break them are the adapters' (tests/families/);
+checks that share a worker's server carry its xdist_group mark (families.case).
 """
 
 import re
 
 import pytest
 
+from tests.families import MAIN_VARIANTS, VARIANTS, case, cases, deploy
 from tests.helpers import free_port
-from tests.providers import VARIANTS, case, cases, deploy
 from tests.site import Site
 
 pytestmark = pytest.mark.slow
@@ -18,6 +18,8 @@ pytestmark = pytest.mark.slow
 STEPS = ("write", "read", "url", "fetch", "unsigned", "delete", "gone")
 # A step's line: "write     ok          41 ms  storage-check/k3v9x0qa7hw2mz4c/probe.txt"
 STEP_LINE = re.compile(r"^(?P<step>\w+) +(?P<state>ok|FAILED|skipped)\b(?: +(?P<ms>\d+) ms)?")
+# The main variant of each family whose media stay on local disk, served by the site.
+LOCAL_DISK = [case(adapter.id) for adapter in MAIN_VARIANTS if adapter.on_local_disk]
 
 
 class Run:
@@ -69,13 +71,13 @@ def test_it_passes_on_every_server_and_deletes_its_probe(projects, adapter, data
     assert_listed(run)
     assert re.search(r"storage-check/[a-z0-9]{16}/probe\.txt$", run.lines["write"]), run
     expected = dict.fromkeys(STEPS, "ok")
-    if adapter.family == "filesystem" and adapter.private:
+    if adapter.on_local_disk and adapter.private:
         # Private media on local disk are sent only through the site's links; the
         # folder's URL, which must answer nothing, needs the site's address.
         expected["fetch"] = expected["unsigned"] = "skipped"
         assert "through its links" in run.lines["fetch"], run
         assert "pass --base-url" in run.lines["unsigned"], run
-    elif adapter.family == "filesystem":
+    elif adapter.on_local_disk:
         # Media served by the site itself: no site address given, no fetch.
         expected["fetch"] = "skipped"
         assert "pass --base-url" in run.lines["fetch"], run
@@ -104,7 +106,7 @@ def test_it_checks_the_static_files_storage_too(projects, adapter, databases):
     assert adapter.static_objects() == static_before
 
 
-@pytest.mark.parametrize("adapter", [case("filesystem-public-whitenoise")], indirect=True)
+@pytest.mark.parametrize("adapter", LOCAL_DISK, indirect=True)
 def test_local_media_are_fetched_through_the_running_site(site, adapter):
     project = site.project
 
@@ -115,7 +117,7 @@ def test_local_media_are_fetched_through_the_running_site(site, adapter):
     assert adapter.media_objects() == {}
 
 
-@pytest.mark.parametrize("adapter", [case("filesystem-public-whitenoise")], indirect=True)
+@pytest.mark.parametrize("adapter", LOCAL_DISK, indirect=True)
 def test_local_media_that_the_site_does_not_serve_are_not_served(
     projects, adapter, databases, tmp_path
 ):
@@ -129,7 +131,7 @@ def test_local_media_that_the_site_does_not_serve_are_not_served(
     assert adapter.media_objects() == {}
 
 
-@pytest.mark.parametrize("adapter", [case("filesystem-public-whitenoise")], indirect=True)
+@pytest.mark.parametrize("adapter", LOCAL_DISK, indirect=True)
 def test_a_site_address_where_nothing_answers_is_unreachable(
     projects, adapter, databases, tmp_path
 ):

@@ -4,9 +4,9 @@ The guarantees of every model are proven on a developer's own app, added to the
 bake as a developer adds one (tests/developer_app.py: a plain
 `admin.site.register`); what each variant does with its answers, on the sample's.
 
-Each check runs on the variants of tests/providers.py that have what it needs
-(providers.cases): local disk, SeaweedFS (S3), fake-gcs-server, Azurite and the
-loopback Cloudinary. Checks share one server per family and test worker (the
+Each check runs on the variants of tests/families/ that have what it needs
+(families.cases), each family on its own server (local disk, emulators, loopback
+stand-ins). Checks share one server per family and test worker (the
 `adapter` fixture empties its media first); the checks that kill or freeze a
 server start one of their own.
 """
@@ -20,8 +20,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
-from tests.helpers import http_get, png
-from tests.providers import (
+from tests.families import (
     CAPABILITIES,
     FAMILIES,
     MAIN_VARIANTS,
@@ -35,13 +34,14 @@ from tests.providers import (
     deploy,
     deployed_to_fail,
 )
+from tests.helpers import http_get, png
 from tests.site import PRIVATE_LINKS, PROFILE, AdminSession, Site, rows
 
 pytestmark = pytest.mark.slow
 PARALLEL = 20
 OUTAGE_MESSAGE = "could not be stored right now"
 MISCONFIGURED_MESSAGE = "storage is misconfigured"
-# Refused: 403 from S3 and Azure, 401 from Cloudinary.
+# Refused: 403 or 401, as each server answers a missing or wrong signature.
 REFUSED = {401, 403}
 
 
@@ -288,7 +288,7 @@ def test_uploads_round_trip_keep_same_names_apart_and_delete(site, adapter):
         (second_url, second["file"], second_bytes),
     ):
         if url.startswith(site.url(PRIVATE_LINKS)):
-            # Private files that the site sends itself (local disk, Cloudinary).
+            # Private files that the site sends itself (adapter.sends_private_files).
             assert url.startswith(site.url("/media-files/uploads/upload/")), url
         else:
             assert plain(adapter, url) == site.absolute(adapter.media_url(name))
@@ -314,8 +314,8 @@ def test_private_media_need_a_valid_signature(site, adapter):
 
     (signed,) = admin.file_links(pk)
     if signed.startswith(site.url(PRIVATE_LINKS)):
-        # The site relays the file (Cloudinary's signed URLs never expire, so none is
-        # handed out): the storage's own signed URL of it.
+        # The site relays the file (the storage's signed URLs never expire, so none
+        # is handed out): the storage's own signed URL of it.
         (row,) = rows(site.env)
         signed = site.project.shell(SIGNED_URL.format(name=row["file"]), site.env)
 

@@ -1,7 +1,8 @@
 """`manage.py copy_media` beside `rclone copy`, local disk to SeaweedFS; prints figures,
 asserts nothing.
 
-    .venv/bin/python bench/copy_media.py [--small 1000] [--big-mb 200] [--rounds 2]
+    .venv/bin/python tests/families/s3/bench/copy_media.py [--small 1000] [--big-mb 200]
+        [--rounds 2]
 
 A tree of --small files (1-40 KiB, in nested folders) and one --big-mb file is copied
 to a local SeaweedFS by a generated `s3-compatible` project's copy_media and by
@@ -22,12 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
 
 from cookiecutter.main import cookiecutter  # noqa: E402
 
+from tests.families.s3.server import start_seaweedfs  # noqa: E402
 from tests.helpers import TEMPLATE_DIR, clean_env, project_venv  # noqa: E402
-from tests.servers import start_seaweedfs  # noqa: E402
 
 MIB = 1024 * 1024
 # Runs a command and prints its peak RSS (KiB) on the last line of stderr.

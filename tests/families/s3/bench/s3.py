@@ -1,6 +1,7 @@
 """Benchmarks of the S3 providers against a local SeaweedFS; prints figures, asserts nothing.
 
-    .venv/bin/python bench/s3.py [--size-mb 256]   (after ./scripts/test has made .venv)
+    .venv/bin/python tests/families/s3/bench/s3.py [--size-mb 256]
+        (after ./scripts/test has made .venv)
 
 1. A large upload through the generated project's admin, served by gunicorn, beside a
    raw boto3 upload_file of the same file to the same server: MB/s, the CPU seconds of
@@ -31,12 +32,13 @@ from contextlib import suppress
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
 
 from cookiecutter.main import cookiecutter  # noqa: E402
 
+from tests.families.s3.server import start_seaweedfs  # noqa: E402
 from tests.helpers import TEMPLATE_DIR, clean_env, free_port, project_venv, wait_for_http  # noqa: E402
-from tests.servers import start_seaweedfs, stop  # noqa: E402
+from tests.servers import stop  # noqa: E402
 
 MIB = 1024 * 1024
 

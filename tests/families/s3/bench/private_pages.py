@@ -1,7 +1,7 @@
 """The list page of 50 uploads with private media against public media; prints figures.
 
-    .venv/bin/python bench/private_pages.py [--rows 50] [--warmup 20] [--renders 200]
-        [--rounds 3] [--keep]   (after ./scripts/test has made .venv)
+    .venv/bin/python tests/families/s3/bench/private_pages.py [--rows 50] [--warmup 20]
+        [--renders 200] [--rounds 3] [--keep]   (after ./scripts/test has made .venv)
 
 Two `s3-compatible` projects (static files on whitenoise) are baked in one run, one
 with `media_access=private` and one with `media_access=public`, on the same locked
@@ -33,7 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
 
 from tests.helpers import TEMPLATE_DIR, clean_env, project_venv  # noqa: E402
 
@@ -258,7 +258,7 @@ def main():
         verdict = "target met" if ratio <= TARGET else "target missed"
         print(f"private / public, median per render: {ratio:.2f}x (target <= {TARGET}x): {verdict}")
     except BenchError as error:
-        print(f"bench/private_pages.py: {error}", file=sys.stderr)
+        print(f"tests/families/s3/bench/private_pages.py: {error}", file=sys.stderr)
         sys.exit(1)
     finally:
         if args.keep:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.providers import case, deploy, variant
+from tests.families import case, deploy, variant
 from tests.site import AdminSession, Site, rows
 
 pytestmark = pytest.mark.slow

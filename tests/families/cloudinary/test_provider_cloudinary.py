@@ -2,8 +2,8 @@
 server's own checks, and what only Cloudinary projects do (names by resource type,
 delivery URLs, uploads in parts, settings without an account).
 
-Projects run with the real `cloudinary` SDK pointed at tests/servers_cloudinary.py
-by the CloudinaryAdapter of tests/providers.py (the contract's checks of uploads,
+Projects run with the real `cloudinary` SDK pointed at the loopback server of
+loopback.py by the CloudinaryAdapter beside it (the contract's checks of uploads,
 signed URLs, wrong secrets and live tests run in tests/test_storage_contract.py).
 """
 
@@ -16,6 +16,8 @@ import cloudinary.exceptions
 import cloudinary.uploader
 import pytest
 
+from tests.families import case, deploy
+from tests.families.cloudinary.loopback import CloudinaryServer, api_signature
 from tests.helpers import (
     COMPOSE,
     bake,
@@ -26,8 +28,6 @@ from tests.helpers import (
     png,
     project_files,
 )
-from tests.providers import case, deploy
-from tests.servers_cloudinary import CloudinaryServer, api_signature
 from tests.site import AdminSession, rows
 
 pre_gen = load_hook("pre_gen_project")
@@ -77,9 +77,10 @@ def test_next_steps_say_where_uploads_go_until_the_account_is_set():
 
 @pytest.fixture(scope="module")
 def baked_pair(cookies_session):
+    """A Cloudinary bake, and one with the default answers."""
     cloudinary = bake(cookies_session, storage_provider="cloudinary", media_access="private")
-    filesystem = bake(cookies_session, project_slug="plain_disk")
-    return project_files(cloudinary), project_files(filesystem)
+    plain = bake(cookies_session, project_slug="plain_disk")
+    return project_files(cloudinary), project_files(plain)
 
 
 def test_cloudinary_bake_has_the_sdk_and_signed_delivery(baked_pair):
@@ -93,10 +94,10 @@ def test_cloudinary_bake_has_the_sdk_and_signed_delivery(baked_pair):
 
 
 def test_other_bakes_never_mention_cloudinary(baked_pair):
-    _, filesystem = baked_pair
+    _, plain = baked_pair
 
     mentions = rb"CLOUDINARY|cloudinary_storage|cloudinary>=|import cloudinary|cloudinary:"
-    assert [name for name, data in filesystem.items() if re.search(mentions, data)] == []
+    assert [name for name, data in plain.items() if re.search(mentions, data)] == []
 
 
 # The loopback server checks what Cloudinary checks -----------------------------------

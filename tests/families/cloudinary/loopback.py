@@ -28,9 +28,10 @@ SDK, so a request the SDK signs wrongly fails.
 
 Run in a process of its own (so that tests can SIGKILL or SIGSTOP it):
 
-    python -m tests.servers_cloudinary [--host=H] --port=P --cloud=C --key=K --secret=S
+    python tests/families/cloudinary/loopback.py [--host=H] --port=P --cloud=C --key=K --secret=S
 
-started from the template's root ("--secret=S": a secret may begin with "-").
+("--secret=S": a secret may begin with "-"). It needs nothing but the standard
+library (and Pillow to resize).
 That server also answers test-only endpoints that Cloudinary does not have:
 GET /_test/assets (every stored asset as JSON), GET /_test/calls (the API calls
 it accepted and refused, and the public IDs that came in parts) and
