@@ -12,7 +12,10 @@ word. It may appear only in:
 - its family folder, templates/providers/<family>/, and its locks,
   templates/locks/<family>-*/;
 - its test place, tests/families/<family>.py or tests/families/<family>/;
-- the few files that may name every provider (EVERY_PROVIDER, each with its reason).
+- the few files that may name every provider (EVERY_PROVIDER, each with its reason);
+- for a family whose registry entry says it is `in_every_project` (local disk, which
+  every project has: its development media and `file:` URLs), the template's shared
+  files too (TEMPLATE_SIDE), where a project says when its media are on local disk.
 
 A family's `other_senses` in the registry are phrases in which one of its names
 means something else (another family's emulator option); they are left out of a line
@@ -64,11 +67,16 @@ def name_pattern(names):
     return re.compile(rf"(?<![a-z0-9])(?:{words})(?![a-z0-9])", re.IGNORECASE)
 
 
+# The files of the template that generated projects are made from.
+TEMPLATE_SIDE = ("{{cookiecutter.project_slug}}/", "templates/common/", "hooks/")
+
+
 def in_places(path, family):
     """Whether a path (relative, with /) is in the family's places or may name every
     provider."""
     return (
         path in EVERY_PROVIDER
+        or ("in_every_project" in FAMILIES[family] and path.startswith(TEMPLATE_SIDE))
         or path.startswith((f"templates/providers/{family}/", f"templates/locks/{family}-"))
         or path == f"tests/families/{family}.py"
         or path.startswith(f"tests/families/{family}/")

@@ -2,9 +2,7 @@
 
 - No line of a template `.py` file mixes a Jinja statement with code or text:
   what differs between answers is a whole line, statement or block of its own.
-- A shared template file (anything outside a family's folder
-  `templates/providers/<family>/` and the locks) names no provider, its service,
-  emulator or client library: what is a family's own lives in its folder.
+- (That no shared file names a provider is tests/test_layout.py's check.)
 - In every bake, a module's constants, functions and classes are defined before
   any line that uses them: each module reads top-down.
 
@@ -17,7 +15,7 @@ import re
 import pytest
 from binaryornot.check import is_binary
 
-from tests.helpers import CONTEXT, TEMPLATE_DIR, bake, combination_id, combinations
+from tests.helpers import TEMPLATE_DIR, bake, combination_id, combinations
 
 PROJECT_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 FRAGMENTS_DIR = TEMPLATE_DIR / "templates"
@@ -67,87 +65,6 @@ def test_mixed_lines_are_found():
 @pytest.mark.parametrize("path", [p for p in TEMPLATE_FILES if p.suffix == ".py"], ids=relative)
 def test_no_python_template_line_mixes_a_statement_with_code(path):
     assert mixed_lines(path.read_text()) == []
-
-
-# --- Shared files name no provider -----------------------------------------------
-
-# Every provider and family of the registry, and the services, emulators and client
-# libraries that only one family uses. "filesystem" is left out: it is local disk,
-# which every project has (file: URLs, mediafiles/local.py), not a service.
-PROVIDER_WORDS = sorted(
-    ({*CONTEXT["_providers"], *CONTEXT["_families"]} - {"filesystem"})
-    | {
-        "aws",
-        "amazon",
-        "boto3",
-        "botocore",
-        "collectfasta",
-        "digitalocean",
-        "seaweedfs",
-        "minio",
-        "cloudflare",
-        "backblaze",
-        "google",
-        "googleapis",
-        "gcloud",
-        "fake-gcs-server",
-        "azurite",
-    },
-    key=len,
-    reverse=True,
-)
-PROVIDER_NAME = re.compile(
-    r"(?i)(?<![\w-])(" + "|".join(map(re.escape, PROVIDER_WORDS)) + r")(?![\w-])"
-)
-
-
-def provider_names(text):
-    """(line number, name) of each provider, service or library a text names."""
-    return [
-        (number, match.group())
-        for number, line in enumerate(text.splitlines(), 1)
-        for match in PROVIDER_NAME.finditer(line)
-    ]
-
-
-def is_shared(path):
-    """Whether every project gets this file's text, whatever its storage family."""
-    parts = path.relative_to(TEMPLATE_DIR).parts
-    return parts[:2] != ("templates", "providers") and parts[:2] != ("templates", "locks")
-
-
-def test_provider_names_are_found():
-    source = (
-        "MEDIA_STORAGE_URL says where media live.\n"
-        '{%- if cookiecutter.__family == "s3" %}\n'
-        "    s3://KEY:SECRET@BUCKET/media   an S3 bucket (boto3's chain)\n"
-        '    "loggers": {"azure": {"level": "WARNING"}},\n'
-        "Against fake-gcs-server or Azurite; on DigitalOcean Spaces.\n"
-        "A file on local disk: file:media, unlike a bucket-s3x or s3_key.\n"
-    )
-    assert provider_names(source) == [
-        (2, "s3"),
-        (3, "s3"),
-        (3, "S3"),
-        (3, "boto3"),
-        (4, "azure"),
-        (5, "fake-gcs-server"),
-        (5, "Azurite"),
-        (5, "DigitalOcean"),
-    ]
-
-
-def test_family_folders_and_locks_are_not_shared():
-    assert not is_shared(FRAGMENTS_DIR / "providers" / "s3" / "settings.py")
-    assert not is_shared(FRAGMENTS_DIR / "locks" / "s3-bucket" / "requirements.txt")
-    assert is_shared(FRAGMENTS_DIR / "common" / "test_storage_live.py")
-    assert is_shared(PROJECT_DIR / "README.md")
-    assert is_shared(TEMPLATE_DIR / "hooks" / "pre_gen_project.py")
-
-
-@pytest.mark.parametrize("path", [p for p in TEMPLATE_FILES if is_shared(p)], ids=relative)
-def test_shared_files_name_no_provider(path):
-    assert provider_names(path.read_text()) == []
 
 
 # --- Definitions come before their use -------------------------------------------
@@ -305,7 +222,7 @@ def cloud_options(url):
     return local_storage(url)
 
 
-SCHEME = "s3"
+SCHEME = "ftp"
 CHUNK_SIZE = 8 * 1024 * 1024
 LATER = [SCHEME for local_storage in ()]
 '''
