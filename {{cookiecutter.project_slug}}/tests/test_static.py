@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 # Closing a response ends the request, which checks the database connection.
 pytestmark = pytest.mark.django_db
@@ -14,16 +14,33 @@ pytestmark = pytest.mark.django_db
 PRODUCTION_STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
-@pytest.fixture
-def collected_static(settings, tmp_path):
-    """Production static storage, collected into a fresh STATIC_ROOT."""
-    settings.STATIC_ROOT = tmp_path / "staticfiles"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": PRODUCTION_STATIC_STORAGE},
+def production_static(static_root):
+    """The settings of production's static storage, collected into static_root."""
+    return {
+        "STATIC_ROOT": static_root,
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": PRODUCTION_STATIC_STORAGE},
+        },
     }
-    call_command("collectstatic", interactive=False, verbosity=0)
-    return settings.STATIC_ROOT
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """A STATIC_ROOT that collectstatic filled with production's static storage,
+    once for this module's tests (they only read it)."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(**production_static(root)):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
+@pytest.fixture
+def collected_static(settings, static_root):
+    """Production static storage, serving the collected STATIC_ROOT."""
+    for name, value in production_static(static_root).items():
+        setattr(settings, name, value)
+    return static_root
 
 
 def fetch(url, accept_encoding):
