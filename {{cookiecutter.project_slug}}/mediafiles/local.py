@@ -112,7 +112,7 @@ def private_file_response(request, storage, name):
 
 
 # Django serves the media folder itself when DEBUG is on, or when asked to
-# (SERVE_MEDIA, as compose.yaml does); a CDN or a web server in front is better
+# (SERVE_MEDIA{% if cookiecutter.use_docker %}, as compose.yaml does{% endif %}); a CDN or a web server in front is better
 # for real traffic.
 urlpatterns = []
 media = storages["default"]
