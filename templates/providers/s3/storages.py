@@ -22,6 +22,7 @@ from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import {% if cookiecutter.static_storage == "bucket" %}S3ManifestStaticStorage, {% endif %}S3Storage
 from storages.utils import clean_name
 
+from mediafiles import abilities
 from mediafiles.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
 # Error codes with which the service refuses the credentials themselves.
@@ -96,6 +97,16 @@ class PlainURLs:
 
 
 {% endif -%}
+@abilities.declare(
+    abilities.Copyable,
+    abilities.Diagnoses,
+    abilities.RecognizesMisconfiguration,
+    abilities.StreamsUploads,
+    abilities.SuggestsFixes,
+{%- if cookiecutter.media_access == "private" %}
+    abilities.SignsURLs,
+{%- endif %}
+)
 class MediaStorage(UniqueNames, {% if cookiecutter.media_access == "public" %}PlainURLs, {% endif %}S3Storage):
     """django-storages' S3Storage with this project's rules for media (mediafiles/storage.py).
 
