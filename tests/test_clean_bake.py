@@ -532,7 +532,7 @@ def test_no_bake_has_dead_code(inventory):
         if key not in results:
             results[key] = dead_code(root)
         problems += [f"{name}: {problem}" for problem in results[key]]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_no_bake_imports_a_module_it_lacks(inventory):
@@ -542,7 +542,7 @@ def test_no_bake_imports_a_module_it_lacks(inventory):
         for name, (_, paths, sources) in sorted(found.items())
         for problem in missing_imports(sources, paths, universe)
     ]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_no_bake_cites_what_it_lacks(inventory):
@@ -552,7 +552,7 @@ def test_no_bake_cites_what_it_lacks(inventory):
         for name, (_, paths, sources) in sorted(found.items())
         for problem in missing_citations(sources, paths, universe)
     ]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 # The checkers, each on a planted violation ----------------------------------------------
