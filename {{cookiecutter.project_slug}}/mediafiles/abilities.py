@@ -15,6 +15,7 @@ below, with its members, what they return and who asks for them.
   storage that declares it.
 """
 
+import inspect
 from typing import Protocol, runtime_checkable
 
 
@@ -23,7 +24,7 @@ def members(ability):
     names = set()
     for base in ability.__mro__:
         if base is not Protocol and getattr(base, "_is_protocol", False):
-            names.update(vars(base).get("__annotations__", {}))
+            names.update(inspect.get_annotations(base))
             names.update(vars(base))
     return frozenset(name for name in names if not name.startswith("_"))
 
