@@ -1,4 +1,8 @@
-"""gunicorn settings, read from this file by default (Procfile, Dockerfile).
+"""gunicorn settings, read from this file by default
+{%- if cookiecutter.use_heroku and cookiecutter.use_docker %} (Procfile, Dockerfile)
+{%- elif cookiecutter.use_heroku %} (Procfile)
+{%- elif cookiecutter.use_docker %} (Dockerfile)
+{%- endif %}.
 
 gunicorn itself binds to $PORT and sizes its worker pool from $WEB_CONCURRENCY.
 """

@@ -1,3 +1,4 @@
+@abilities.declare(abilities.ConfirmsDeletion)
 class ListedStatic:
     """collectstatic against one listing of the static files (StaticStorage's first base).
 

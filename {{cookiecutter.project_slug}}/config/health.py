@@ -39,6 +39,8 @@ from health_check.exceptions import (
 )
 from health_check.views import HealthCheckView
 
+from mediafiles import abilities
+
 PROBE_NAME = "health-check/probe.txt"
 STORAGE_TIMEOUT = datetime.timedelta(seconds=10)
 
@@ -46,13 +48,19 @@ STORAGE_TIMEOUT = datetime.timedelta(seconds=10)
 @dataclasses.dataclass
 class Storage(health_check.Storage):
     """Write, read back and delete a probe file in a STORAGES alias.
-
+{% if cookiecutter.__family == "cloudinary" %}
     Unlike django-health-check's Storage it does not rely on `exists()`, which a
     storage whose names are all unique may answer without asking the service: it
     confirms the deletion the way `manage.py storage_check` does, with the
-    storage's `confirm_deleted()` where it has one. A failure names the step and,
-    where the storage can tell (its `diagnose()`), the cause: unreachable,
-    credentials refused, a missing bucket...
+    storage's `confirm_deleted()` where it has one (abilities.ConfirmsDeletion).
+{%- else %}
+    Unlike django-health-check's Storage it reads the probe back rather than
+    asking `exists()` after the write; after the deletion, `exists()` must say
+    that the probe is gone.
+{%- endif %}
+    A failure names the step and, where the storage can tell (its `diagnose()`,
+    abilities.Diagnoses), the cause: unreachable, credentials refused, a missing
+    bucket...
     """
 
     timeout = STORAGE_TIMEOUT
@@ -84,17 +92,23 @@ class Storage(health_check.Storage):
 
     def delete(self, name):
         self.storage.delete(name)
-        confirm_deleted = getattr(self.storage, "confirm_deleted", None)
-        gone = confirm_deleted(name) if confirm_deleted else not self.storage.exists(name)
+{%- if cookiecutter.__family == "cloudinary" %}
+        if isinstance(self.storage, abilities.ConfirmsDeletion):
+            gone = self.storage.confirm_deleted(name)
+        else:
+            gone = not self.storage.exists(name)
         if not gone:
+{%- else %}
+        if self.storage.exists(name):
+{%- endif %}
             raise ServiceUnavailable(f"the probe {name} is still there after delete()")
 
     def failed(self, step, error):
         """The error as the check's failure: the step, and the cause the storage names."""
         if isinstance(error, HealthCheckException):
             return error
-        diagnose = getattr(self.storage, "diagnose", None)
-        cause = diagnose(error) if diagnose else None
+        storage = self.storage
+        cause = storage.diagnose(error) if isinstance(storage, abilities.Diagnoses) else None
         # Without a diagnosis only the error's type: its text may hold anything.
         return ServiceUnavailable(f"{step} failed: {cause or type(error).__name__}")
 

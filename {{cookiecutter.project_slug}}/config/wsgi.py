@@ -1,4 +1,8 @@
-"""WSGI entry point, used by gunicorn (see the Procfile and Dockerfile)."""
+"""WSGI entry point, used by gunicorn
+{%- if cookiecutter.use_heroku and cookiecutter.use_docker %} (see the Procfile and Dockerfile)
+{%- elif cookiecutter.use_heroku %} (see the Procfile)
+{%- elif cookiecutter.use_docker %} (see the Dockerfile)
+{%- endif %}."""
 
 import os
 

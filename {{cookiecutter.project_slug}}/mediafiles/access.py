@@ -15,9 +15,12 @@ FieldFile for its url). That link checks the rule below on every request:
   exist, so walking primary keys tells nothing;
 - a user it allows is redirected to a signed URL that lives for the storage's
   signed-URL lifetime (60 seconds unless the environment says otherwise), in a
+{%- if cookiecutter.__family == "cloudinary" %}
   response no cache may keep; on local disk, and from a storage whose signed
-  URLs never expire (one with a `relayed(url)` method), the site sends the file
-  itself.
+  URLs never expire (abilities.Relays), the site sends the file itself.
+{%- else %}
+  response no cache may keep; on local disk the site sends the file itself.
+{%- endif %}
 
 The rule, in one place per model:
 
@@ -41,7 +44,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import images
+from . import abilities, images
 from .local import private_file_response
 
 OWNER_FIELD = "owner"
@@ -51,7 +54,7 @@ NO_STORE = "private, no-store"
 
 def is_private(storage):
     """Whether a storage's files are read only through this site's links."""
-    return bool(getattr(storage, "private", False))
+    return isinstance(storage, abilities.PrivateMedia) and storage.private
 
 
 def private_file_fields(model):
@@ -176,16 +179,25 @@ def readable_file(request, app_label, model_name, pk, field_name):
     return field_file
 
 
+{% if cookiecutter.__family == "cloudinary" -%}
 def handed_out(request, storage, name, url=None):
     """The response that gives an allowed user the stored file `name` (or the
     storage's URL `url` of it, e.g. a resized image)."""
     if isinstance(storage, FileSystemStorage):
         response = private_file_response(request, storage, name)
-    elif callable(getattr(storage, "relayed", None)):
+    elif isinstance(storage, abilities.Relays):
         # Signed URLs that never expire are not handed out: the site relays the file.
         response = storage.relayed(url or storage.url(name))
     else:
         response = redirect(url or storage.url(name))
+{%- else -%}
+def handed_out(request, storage, name):
+    """The response that gives an allowed user the stored file `name`."""
+    if isinstance(storage, FileSystemStorage):
+        response = private_file_response(request, storage, name)
+    else:
+        response = redirect(storage.url(name))
+{%- endif %}
     response.headers["Cache-Control"] = NO_STORE
     return response
 
@@ -200,9 +212,11 @@ def media_file(request, app_label, model_name, pk, field_name):
 def thumbnail_handed_out(request, field_file, size):
     """The response that gives an allowed user an image's thumbnail in this size."""
     storage, name = field_file.storage, field_file.name
+{%- if cookiecutter.__family == "cloudinary" %}
     if images.resizes_by_url(storage):
         box = settings.THUMBNAIL_SIZES[size]
         return handed_out(request, storage, name, storage.resized_url(name, *box))
+{%- endif %}
     return handed_out(request, storage, images.thumbnail_name(name, size))
 
 

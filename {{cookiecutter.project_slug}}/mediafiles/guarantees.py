@@ -32,7 +32,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django_cleanup.signals import cleanup_post_delete
 
-from . import images
+from . import abilities, images
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +66,9 @@ class StorageFailed(FileRefused):
 
 def storage_failed(field, storage, what, error):
     """The StorageFailed for this error, logged with its cause."""
-    explain = getattr(storage, "configuration_problem", None)
-    problem = explain(error) if explain else None
+    problem = None
+    if isinstance(storage, abilities.RecognizesMisconfiguration):
+        problem = storage.configuration_problem(error)
     where = type(storage).__name__
     if problem:
         logger.error(
@@ -142,7 +143,7 @@ def store(instance, field, file):
 {%- endif %}
     if processes_images(field):
         try:
-            prepared = images.prepare(content, storage)
+            prepared = images.prepare(content{{ ", storage" if cookiecutter.__family == "cloudinary" }})
         except images.ImageRefused as error:
             raise FileRefused(field.name, str(error)) from error
         content = prepared.original

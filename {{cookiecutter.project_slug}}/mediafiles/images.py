@@ -17,9 +17,11 @@
   (mediafiles/storage.py), so no row has to remember it, and a page gets the URL
   from storage.url(), which asks the storage nothing. The box is part of the
   name: after a change of THUMBNAIL_SIZES, the old thumbnails are no longer used.
-- A storage that resizes images itself from their URL (one with a
-  `resized_url(name, width, height)` method) gets no stored copies: the URL asks
-  the storage for the image fitted in the box.
+{%- if cookiecutter.__family == "cloudinary" %}
+- A storage that resizes images itself from their URL (abilities.ResizesByURL:
+  `resized_url(name, width, height)`) gets no stored copies: the URL asks the
+  storage for the image fitted in the box.
+{%- endif %}
 """
 
 import io
@@ -32,6 +34,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image, ImageOps, UnidentifiedImageError
+{%- if cookiecutter.__family == "cloudinary" %}
+
+from . import abilities
+{%- endif %}
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +68,7 @@ class ImageRefused(ValueError):
 @dataclass
 class Prepared:
     """An image ready to store: its original without metadata, and its thumbnails
-    as {size: WebP bytes, or None where the storage resizes by URL}."""
+    as {size: WebP bytes{% if cookiecutter.__family == "cloudinary" %}, or None where the storage resizes by URL{% endif %}}."""
 
     original: ContentFile
     thumbnails: dict
@@ -183,13 +189,19 @@ def encode_thumbnail(image, box):
         icc_profile=image.info.get("icc_profile"),
     )
     return output.getvalue()
+{%- if cookiecutter.__family == "cloudinary" %}
 
 
 def resizes_by_url(storage):
-    return callable(getattr(storage, "resized_url", None))
+    return isinstance(storage, abilities.ResizesByURL)
+{%- endif %}
 
 
+{% if cookiecutter.__family == "cloudinary" -%}
 def prepare(file, storage, sizes=None, original=True):
+{%- else -%}
+def prepare(file, sizes=None, original=True):
+{%- endif %}
     """The image in file, checked, without metadata, and its thumbnails (Prepared).
 
     sizes: names in THUMBNAIL_SIZES (all by default). original=False skips
@@ -202,12 +214,18 @@ def prepare(file, storage, sizes=None, original=True):
         image = upright(source)
         if original and data is None:
             data = encode_original(image)
+{%- if cookiecutter.__family == "cloudinary" %}
         thumbnails = {
             size: None
             if resizes_by_url(storage)
             else encode_thumbnail(image, settings.THUMBNAIL_SIZES[size])
             for size in sizes
         }
+{%- else %}
+        thumbnails = {
+            size: encode_thumbnail(image, settings.THUMBNAIL_SIZES[size]) for size in sizes
+        }
+{%- endif %}
     name = getattr(file, "name", None) or "image"
     return Prepared(ContentFile(data or b"", name=posixpath.basename(name)), thumbnails)
 
@@ -237,8 +255,10 @@ def store_thumbnails(storage, image_name, prepared):
     stored = []
     try:
         for size, data in prepared.thumbnails.items():
+{%- if cookiecutter.__family == "cloudinary" %}
             if data is None:
                 continue
+{%- endif %}
             name = thumbnail_name(image_name, size)
             try:
                 storage.write_exact(name, io.BytesIO(data), len(data))
@@ -267,11 +287,18 @@ def stored_thumbnails(storage, image_name):
     return [f"{folder}/{posixpath.basename(name)}" for name in files]
 
 
+{% if cookiecutter.__family == "cloudinary" -%}
 def delete_thumbnails(storage, image_name):
     """Delete every thumbnail of an image that is gone (a storage that resizes by URL has none)."""
     if not resizes_by_url(storage):
         for name in stored_thumbnails(storage, image_name):
             storage.delete(name)
+{%- else -%}
+def delete_thumbnails(storage, image_name):
+    """Delete every thumbnail of an image that is gone."""
+    for name in stored_thumbnails(storage, image_name):
+        storage.delete(name)
+{%- endif %}
 
 
 def rebuild(field_file, sizes=None):
@@ -279,10 +306,15 @@ def rebuild(field_file, sizes=None):
     those named), replacing those there; thumbnails of sizes no longer in
     THUMBNAIL_SIZES are deleted."""
     storage, image_name = field_file.storage, field_file.name
+{%- if cookiecutter.__family == "cloudinary" %}
     if resizes_by_url(storage):
         return []
     with storage.open(image_name) as original:
         prepared = prepare(original, storage, sizes, original=False)
+{%- else %}
+    with storage.open(image_name) as original:
+        prepared = prepare(original, sizes, original=False)
+{%- endif %}
     current = {thumbnail_name(image_name, size) for size in settings.THUMBNAIL_SIZES}
     for name in stored_thumbnails(storage, image_name):
         rebuilt = name in {thumbnail_name(image_name, size) for size in prepared.thumbnails}
@@ -292,10 +324,15 @@ def rebuild(field_file, sizes=None):
 
 
 def in_storage(field_file, size):
+{%- if cookiecutter.__family == "cloudinary" %}
     """Whether the image's thumbnail in this size is in the storage (one request to
     the storage; none for a storage that resizes by URL)."""
     if resizes_by_url(field_file.storage):
         return True
+{%- else %}
+    """Whether the image's thumbnail in this size is in the storage (one request to
+    the storage)."""
+{%- endif %}
     return field_file.storage.exists(thumbnail_name(field_file.name, size))
 
 
@@ -309,15 +346,24 @@ def thumbnail(field_file, size):
     """
     if not field_file:
         return None
-    storage, box = field_file.storage, settings.THUMBNAIL_SIZES[size]
     row, meta = field_file.instance, field_file.instance._meta
     args = [meta.app_label, meta.model_name, row.pk, field_file.field.name, size]
+{%- if cookiecutter.__family == "cloudinary" %}
+    storage, box = field_file.storage, settings.THUMBNAIL_SIZES[size]
     fallback = None if resizes_by_url(storage) else reverse("thumbnail", args=args)
+{%- else %}
+    storage, name = field_file.storage, thumbnail_name(field_file.name, size)
+    fallback = reverse("thumbnail", args=args)
+{%- endif %}
 {%- if cookiecutter.media_access == "private" %}
     if callable(getattr(field_file, "link", None)):
         # A private image: the site's link, which checks who may see it (mediafiles/access.py).
         return {"url": field_file.link(size), "fallback": fallback}
 {%- endif %}
+{%- if cookiecutter.__family == "cloudinary" %}
     if resizes_by_url(storage):
         return {"url": storage.resized_url(field_file.name, *box), "fallback": None}
     return {"url": storage.url(thumbnail_name(field_file.name, size)), "fallback": fallback}
+{%- else %}
+    return {"url": storage.url(name), "fallback": fallback}
+{%- endif %}

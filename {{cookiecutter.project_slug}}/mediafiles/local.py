@@ -24,6 +24,7 @@ from django.urls import re_path
 {%- endif %}
 from django.views.static import serve
 
+from . import abilities
 from .storage import LocalFiles, UniqueNames, content_disposition, media_type
 
 # Errors that no retry can mend: the directory is missing, read-only, not ours or full.
@@ -33,6 +34,9 @@ FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 CONFIGURATION_ERRNOS = MISSING_ERRNOS | READ_ONLY_ERRNOS | FULL_ERRNOS
 
 
+@abilities.declare(
+    abilities.Diagnoses, abilities.RecognizesMisconfiguration, abilities.SuggestsFixes
+)
 class LocalMediaStorage(UniqueNames, LocalFiles):
     """Django's FileSystemStorage with this project's unique names (mediafiles/storage.py).
 
@@ -112,7 +116,7 @@ def private_file_response(request, storage, name):
 
 
 # Django serves the media folder itself when DEBUG is on, or when asked to
-# (SERVE_MEDIA, as compose.yaml does); a CDN or a web server in front is better
+# (SERVE_MEDIA{% if cookiecutter.use_docker %}, as compose.yaml does{% endif %}); a CDN or a web server in front is better
 # for real traffic.
 urlpatterns = []
 media = storages["default"]

@@ -34,6 +34,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
 
+from . import abilities
+
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 TOKEN_LENGTH = 16  # 36**16 is about 2**82
 INLINE_TYPES = {
@@ -108,6 +110,9 @@ def media_type(name, content=None):
     return content_type
 
 
+{% if cookiecutter.media_access == "private" -%}
+@abilities.declare(abilities.PrivateMedia)
+{% endif -%}
 class UniqueNames:
 {%- if cookiecutter.media_access == "private" %}
     """Storage mixin: every save gets a new unique name, and nothing is asked of the
@@ -134,6 +139,7 @@ class UniqueNames:
         return super().save(name, content, max_length=max_length)
 
 
+@abilities.declare(abilities.WritesExact)
 class MemoryMediaStorage(UniqueNames, InMemoryStorage):
     """Media in memory, named as the real storage names them: the unit tests' storage."""
 
@@ -162,6 +168,7 @@ UMASK = os.umask(0o022)
 os.umask(UMASK)
 
 
+@abilities.declare(abilities.Copyable, abilities.RemovesLeftovers)
 class LocalFiles(FileSystemStorage):
     """Local disk as manage.py copy_media sees it.
 

@@ -3,8 +3,8 @@
 Django's default upload handlers write a large file to a temporary file first;
 the form stores it only once the whole request is in, so the storage's upload
 starts late and the time of both adds up. Here, for the file fields of a form
-whose storage supports it (its `stream_part_size` and `start_multipart`, in
-mediafiles/backends.py where the provider has multipart uploads), a file is sent in
+whose storage supports it (abilities.StreamsUploads: `stream_part_size` and
+`start_multipart`, in mediafiles/backends.py), a file is sent in
 parts while it is still arriving, a few parts at a time, under the very name the
 form would have given it (the field's `upload_to` date folders and the storage's
 unique folder), so nothing is copied afterwards. Memory stays bounded: at most
@@ -43,6 +43,8 @@ from django.core.files.utils import validate_file_name
 from django.db import models, router
 from django.views.decorators.csrf import csrf_exempt
 
+from . import abilities
+
 logger = logging.getLogger(__name__)
 
 # Parts of one file in memory: being sent, or being filled from the request.
@@ -77,7 +79,8 @@ def streamable_fields(model):
         if isinstance(field, models.FileField)
         and not isinstance(field, models.ImageField)
         and not callable(field.upload_to)
-        and getattr(field.storage, "stream_part_size", None)
+        and isinstance(field.storage, abilities.StreamsUploads)
+        and field.storage.stream_part_size
     }
 
 

@@ -152,12 +152,13 @@ def test_a_probe_that_stays_after_delete_fails_the_check(client, token, monkeypa
     message = response.json()[STORAGE]
     assert message.startswith("Unavailable: the probe health-check/"), message
     assert message.endswith("/probe.txt is still there after delete()"), message
+{%- if cookiecutter.__family == "cloudinary" %}
 
 
 def test_the_deletion_is_confirmed_by_the_storage_when_it_can_tell(client, token, monkeypatch):
     storage = storages["default"]
     # A storage whose exists() never asks the service says whether a file is gone
-    # with confirm_deleted().
+    # with confirm_deleted() (abilities.ConfirmsDeletion).
     monkeypatch.setattr(storage, "exists", lambda name: False)
     monkeypatch.setattr(storage, "delete", lambda name: None)
     monkeypatch.setattr(storage, "confirm_deleted", lambda name: False, raising=False)
@@ -166,6 +167,7 @@ def test_the_deletion_is_confirmed_by_the_storage_when_it_can_tell(client, token
 
     assert response.status_code == 500
     assert "is still there after delete()" in response.json()[STORAGE]
+{%- endif %}
 
 
 def test_a_storage_that_does_not_answer_fails_without_holding_the_response(

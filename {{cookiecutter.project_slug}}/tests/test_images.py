@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from mediafiles.images import thumbnail, thumbnail_name
+from mediafiles.images import thumbnail_name
 from mediafiles.storage import MemoryMediaStorage
 from tests.examples.models import Profile
 
@@ -102,13 +102,15 @@ class CountingStorage(MemoryMediaStorage):
     def listdir(self, path):
         self.calls.append(("listdir", path))
         return super().listdir(path)
+{%- if cookiecutter.__family == "cloudinary" %}
 
 
 class ResizingStorage(CountingStorage):
-    """A storage that resizes images itself from their URL (no copies stored)."""
+    """A storage that resizes images itself from their URL (abilities.ResizesByURL)."""
 
     def resized_url(self, name, width, height):
         return f"{self.url(name)}?fit={width}x{height}"
+{%- endif %}
 
 
 @pytest.fixture
@@ -336,9 +338,12 @@ def test_rebuild_thumbnails_makes_the_missing_and_then_every_one(admin_client, s
     assert default_storage.exists(kept["admin"])
     _, image = stored_image(thumbnails_of(kept_upload)["list"])
     assert image.size == (75, 100)
+{%- if cookiecutter.__family == "cloudinary" %}
 
 
 def test_a_storage_that_resizes_by_url_stores_no_copies(client, admin_client, settings):
+    from mediafiles.images import thumbnail
+
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.ResizingStorage"}}
     ResizingStorage.calls = []
     add(admin_client)
@@ -356,6 +361,7 @@ def test_a_storage_that_resizes_by_url_stores_no_copies(client, admin_client, se
     assert admin_client.get(fallback_url(upload, "list"))["Location"] == url
 {%- else %}
     assert found == {"url": url, "fallback": None}
+{%- endif %}
 {%- endif %}
 
 

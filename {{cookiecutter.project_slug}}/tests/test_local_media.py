@@ -31,7 +31,7 @@ def media_on_local_disk(settings, tmp_path):
 
 @pytest.fixture
 def serve_media(settings):
-    """Reload the URLconf with SERVE_MEDIA on, as compose.yaml runs it."""
+    """Reload the URLconf with SERVE_MEDIA on{% if cookiecutter.use_docker %}, as compose.yaml runs it{% endif %}."""
 
     def reload_urls():
         importlib.reload(local_media)

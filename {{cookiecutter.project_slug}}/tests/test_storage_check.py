@@ -38,25 +38,30 @@ def forbidden(request, name):
 
 def other_bytes(request, name):
     return HttpResponse(b"a page that is not the probe")
+{%- if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" %}
 
 
 def signed_only(request, name):
     if request.GET.get("signature") != "valid":
         return HttpResponse(b"Access Denied", status=403)
     return stored(request, name)
+{%- endif %}
 
 
 urlpatterns = [
     path("served/<path:name>", stored),
     path("forbidden/<path:name>", forbidden),
     path("other-bytes/<path:name>", other_bytes),
+{%- if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" %}
     path("signed/<path:name>", signed_only),
     path("leaky/<path:name>", stored),
+{%- endif %}
 ]
 
 
+{% if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" -%}
 class SignedStorage(MemoryMediaStorage):
-    """URLs that carry a signature, as private media have them."""
+    """URLs that carry a signature, as private media have them (abilities.SignsURLs)."""
 
     def url(self, name):
         return super().url(name) + "?signature=valid"
@@ -65,6 +70,7 @@ class SignedStorage(MemoryMediaStorage):
         return url.partition("?")[0]
 
 
+{% endif -%}
 {% if cookiecutter.media_access == "private" and cookiecutter.__family == "filesystem" -%}
 class ServedLocalStorage(LocalMediaStorage):
     """Local disk whose folder URL serves its files, as public media are: the steps
@@ -214,6 +220,7 @@ def test_a_site_that_does_not_answer_is_unreachable(media):
     assert str(error).startswith("unreachable: http://127.0.0.1:"), error
     assert "connection refused" in str(error)
     assert files_left() == []
+{%- if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" %}
 
 
 def test_signed_urls_must_be_refused_without_their_signature(live_server, media):
@@ -235,6 +242,7 @@ def test_signed_urls_served_without_their_signature_are_a_leak(live_server, medi
     assert str(error).startswith("private media leak: "), error
     assert states(lines)["fetch"] == "ok" and states(lines)["unsigned"] == "FAILED"
     assert files_left() == []
+{%- endif %}
 
 
 def test_a_refused_write_names_the_storage_diagnosis_and_leaves_nothing(media):

@@ -27,6 +27,7 @@ from storages.backends.azure_storage import AzureStorage
 from storages.utils import clean_name
 {%- endif %}
 
+from mediafiles import abilities
 from mediafiles.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
 # Error codes with which the service refuses the credentials themselves (the
@@ -59,6 +60,15 @@ class BoundedAzureStorage(AzureStorage):
         return super()._get_service_client()
 
 
+@abilities.declare(
+    abilities.Copyable,
+    abilities.Diagnoses,
+    abilities.RecognizesMisconfiguration,
+    abilities.SuggestsFixes,
+{%- if cookiecutter.media_access == "private" %}
+    abilities.SignsURLs,
+{%- endif %}
+)
 class MediaStorage(UniqueNames, BoundedAzureStorage):
     """django-storages' AzureStorage with this project's rules for media (mediafiles/storage.py).
 

@@ -49,6 +49,7 @@ from django.http import Http404, StreamingHttpResponse
 {%- endif %}
 from django.utils.deconstruct import deconstructible
 
+from mediafiles import abilities
 from mediafiles.storage import is_inline, unique_name
 
 RESOURCE_TYPES = ("image", "video", "raw")
@@ -122,6 +123,20 @@ class KeepOpen:
 
 
 @deconstructible(path="mediafiles.backends.CloudinaryStorage")
+@abilities.declare(
+    abilities.ConfirmsDeletion,
+    abilities.Diagnoses,
+    abilities.RecognizesMisconfiguration,
+    abilities.RefusesCopies,
+    abilities.ResizesByURL,
+{%- if cookiecutter.media_access == "private" %}
+    abilities.PrivateMedia,
+    abilities.Relays,
+    abilities.SignsURLs,
+{%- else %}
+    abilities.SuggestsFixes,
+{%- endif %}
+)
 class CloudinaryStorage(Storage):
 {%- if cookiecutter.media_access == "private" %}
     # Pages link files through the site, which checks who may read each one

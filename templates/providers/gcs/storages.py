@@ -28,6 +28,7 @@ from requests.exceptions import Timeout
 from storages.backends.gcloud import GoogleCloudStorage
 from storages.utils import clean_name
 
+from mediafiles import abilities
 from mediafiles.storage import (
     CONFIGURATION_STATUSES,
     UniqueNames,
@@ -43,6 +44,15 @@ RETRY = DEFAULT_RETRY.with_timeout(20)
 COPY_CHUNK_SIZE = 8 * 1024 * 1024
 
 
+@abilities.declare(
+    abilities.Copyable,
+    abilities.Diagnoses,
+    abilities.RecognizesMisconfiguration,
+    abilities.SuggestsFixes,
+{%- if cookiecutter.media_access == "private" %}
+    abilities.SignsURLs,
+{%- endif %}
+)
 class MediaStorage(UniqueNames, GoogleCloudStorage):
     """django-storages' GoogleCloudStorage with this project's rules for media
     (mediafiles/storage.py), and create-only writes with bounded waits."""

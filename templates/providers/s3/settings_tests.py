@@ -25,10 +25,6 @@ MEDIA = (
 {%- endif %}
 
 
-def with_option(url, option):
-    return f"{url}{'&' if '?' in url else '?'}{option}"
-
-
 def storage_urls(media=MEDIA, **variables):
     result = load_settings(PRINT_URLS, **{**PRODUCTION, "MEDIA_STORAGE_URL": media, **variables})
     assert result.returncode == 0, result.stderr
@@ -70,6 +66,10 @@ def test_private_media_urls_are_signed_with_s3v4_and_expire():
     assert "X-Amz-Expires=600" in url
     assert "X-Amz-Signature=" in url
 {%- else %}
+
+
+def with_option(url, option):
+    return f"{url}{'&' if '?' in url else '?'}{option}"
 
 
 def test_public_media_urls_are_plain_and_use_the_custom_domain():

@@ -28,6 +28,7 @@ from storages.backends.s3 import S3Storage
 {%- endif %}
 from storages.utils import clean_name
 
+from mediafiles import abilities
 from mediafiles.storage import CONFIGURATION_STATUSES, UniqueNames, content_disposition
 
 # Error codes with which the service refuses the credentials themselves.
@@ -101,8 +102,20 @@ class PlainURLs:
         return self._url_base + key
 
 
+{% endif -%}
+@abilities.declare(
+    abilities.Copyable,
+    abilities.Diagnoses,
+    abilities.RecognizesMisconfiguration,
+    abilities.StreamsUploads,
+    abilities.SuggestsFixes,
+{%- if cookiecutter.media_access == "private" %}
+    abilities.SignsURLs,
+{%- endif %}
+)
+{%- if cookiecutter.media_access == "public" %}
 class MediaStorage(UniqueNames, PlainURLs, S3Storage):
-{%- else -%}
+{%- else %}
 class MediaStorage(UniqueNames, S3Storage):
 {%- endif %}
     """django-storages' S3Storage with this project's rules for media (mediafiles/storage.py).

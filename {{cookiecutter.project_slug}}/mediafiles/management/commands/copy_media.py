@@ -20,9 +20,12 @@
 - Progress lines every few seconds, then a summary; the exit status is non-zero
   if any file was not copied.
 
-The storage classes contribute what only they know (mediafiles/storage.py has
-local disk's): list_sizes(), open_stream(name), write_exact(name, stream, size),
-and `copy_refused` for a storage that cannot be copied (why).
+The storage classes contribute what only they know (mediafiles/abilities.py;
+mediafiles/storage.py has local disk's): list_sizes(), open_stream(name) and
+write_exact(name, stream, size) (abilities.Copyable)
+{%- if cookiecutter.__family == "cloudinary" %}, and `copy_refused` for a
+storage that cannot be copied (why)
+{%- endif %}.
 """
 
 import os
@@ -37,6 +40,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand, CommandError
 
 from config.storage_url import storage_from_url
+from mediafiles import abilities
 
 MIB = 1024 * 1024
 MAX_CAUSE = 400
@@ -144,8 +148,7 @@ def same_directory(first, second):
 def cause(storage, error, other=None):
     """One line that names what failed: a storage's own diagnosis when it has one."""
     for each in (storage, other):
-        diagnose = getattr(each, "diagnose", None)
-        found = diagnose(error) if diagnose is not None else None
+        found = each.diagnose(error) if isinstance(each, abilities.Diagnoses) else None
         if found:
             return one_line(found)
     return one_line(f"{type(error).__name__}: {error}")
@@ -233,9 +236,8 @@ class Command(BaseCommand):
                 f"differs  {name}: {size} bytes at the source, {there} at the destination; "
                 "left alone (copy_media never replaces a file)"
             )
-        leftovers = getattr(self.destination, "remove_leftovers", None)
-        if leftovers is not None and not options["dry_run"]:
-            removed = leftovers()
+        if isinstance(self.destination, abilities.RemovesLeftovers) and not options["dry_run"]:
+            removed = self.destination.remove_leftovers()
             if removed:
                 self.stdout.write(f"Deleted {removed} unfinished files left by killed copies")
 
@@ -275,16 +277,19 @@ class Command(BaseCommand):
 
     def copyable(self, spec, side):
         storage = resolve(spec)
-        refused = getattr(storage, "copy_refused", None)
-        if refused:
-            raise CommandError(f"--{side} {spec}: cannot copy media to or from it: {refused}.")
-        if isinstance(storage, FileSystemStorage) and not hasattr(storage, "list_sizes"):
+{%- if cookiecutter.__family == "cloudinary" %}
+        if isinstance(storage, abilities.RefusesCopies):
+            raise CommandError(
+                f"--{side} {spec}: cannot copy media to or from it: {storage.copy_refused}."
+            )
+{%- endif %}
+        if isinstance(storage, FileSystemStorage) and not isinstance(storage, abilities.Copyable):
             # Any other directory storage (e.g. static files) is read as local disk.
             storage = resolve(f"file://{urllib.parse.quote(storage.location)}")
-        if not all(hasattr(storage, method) for method in COPY_METHODS):
+        if not isinstance(storage, abilities.Copyable):
             raise CommandError(
                 f"--{side} {spec}: {describe(storage)} cannot be listed and written "
-                f"by name ({', '.join(COPY_METHODS)})."
+                "by name (list_sizes, open_stream, write_exact)."
             )
         return storage
 
@@ -369,8 +374,9 @@ class Command(BaseCommand):
                     self.done_bytes -= counted
                 # Only the destination's refusal stops the run: the source was listed
                 # with its credentials, and one of its files may vanish meanwhile (404).
-                check = getattr(self.destination, "configuration_problem", None)
-                refused = one_line(check(error) or "") if check is not None else ""
+                refused = ""
+                if isinstance(self.destination, abilities.RecognizesMisconfiguration):
+                    refused = one_line(self.destination.configuration_problem(error) or "")
                 if refused:
                     self.stop_cause = f"{name}: {refused}"
                     self.stderr.write(f"FAILED   {name}: {refused}")

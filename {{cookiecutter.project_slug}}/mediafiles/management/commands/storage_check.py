@@ -19,16 +19,31 @@ Each step prints one line with its duration:
   200 with the probe's bytes. A relative URL (media served by the site itself,
   e.g. /media/...) is fetched from --base-url; without it the fetch is skipped,
   since no site may be running where this command runs;
+{%- if cookiecutter.media_access == "public" %}
+- unsigned: skipped, since public media's URLs carry no signature;
+{%- elif cookiecutter.__family == "filesystem" %}
+- unsigned: private media on local disk are sent only through the site's links:
+  their folder's URL must be refused (401, 403 or 404): served, it leaks private
+  media;
+{%- else %}
 - unsigned: where URLs are signed (private media), the URL without its signature,
   which must be refused (401, 403 or 404): served, it leaks private media;
+{%- endif %}
 - delete, then gone: the probe is deleted whatever step failed, and must be gone.
 
 A failure exits non-zero with one line that names the cause. The storage
-class contributes what only it knows: `diagnose(error)`, the
-cause of its own errors (unreachable, credentials refused, a missing bucket...);
-`unsigned_url(url)`, a signed URL without its signature; `url_fixes`, what to do
-when a URL is not answered as it should be; and `confirm_deleted(name)` where
-`exists()` cannot tell that a file is gone.
+class contributes what only it knows (mediafiles/abilities.py):
+
+- `diagnose(error)`: the cause of its own errors (unreachable, credentials
+  refused, a missing bucket...);
+{%- if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" %}
+- `unsigned_url(url)`: a signed URL without its signature;
+{%- endif %}
+- `url_fixes`: what to do when a URL is not answered as it should be
+{%- if cookiecutter.__family == "cloudinary" or (cookiecutter.static_storage == "bucket" and cookiecutter.__family in ("gcs", "azure")) %};
+- `confirm_deleted(name)`: whether a file is gone, where `exists()` cannot tell.
+{%- else %}.
+{%- endif %}
 """
 
 import secrets
@@ -45,9 +60,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import {{ "FileSystemStorage, " if cookiecutter.media_access == "private" }}InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
 
+from mediafiles import abilities
+
 PROBE_NAME = "storage-check/probe.txt"
+{%- if cookiecutter.media_access == "private" %}
 # What a URL without its signature must answer: refused, or not found.
 REFUSED = {401, 403, 404}
+{%- endif %}
 MAX_CAUSE = 600
 
 
@@ -134,12 +153,24 @@ class Command(BaseCommand):
         name = self.step("write", lambda: self.write(probe))
         try:
             self.step("read", lambda: self.read(name, probe))
+{%- if cookiecutter.media_access == "private" %}
             url, unsigned_url = self.step("url", lambda: self.url(name)) or (None, None)
+{%- if cookiecutter.__family == "filesystem" %}
+            self.step("fetch", lambda: self.fetch(url, probe))
+{%- else %}
             self.step("fetch", lambda: self.fetch(url, unsigned_url, probe))
+{%- endif %}
             if self.failure is None and unsigned_url is None:
                 self.line("unsigned", "skipped", detail="the URL carries no signature")
             else:
                 self.step("unsigned", lambda: self.fetch_unsigned(unsigned_url))
+{%- else %}
+            url = self.step("url", lambda: self.url(name))
+            self.step("fetch", lambda: self.fetch(url, probe))
+            # Public media: their URLs carry no signature to take off.
+            detail = "" if self.failure else "the URL carries no signature"
+            self.line("unsigned", "skipped", detail=detail)
+{%- endif %}
         finally:
             left_behind = self.clean_up(name)
 
@@ -148,7 +179,11 @@ class Command(BaseCommand):
             raise CommandError("; ".join(causes))
         proven = "not fetched (see above)"
         if self.fetched:
+{%- if cookiecutter.media_access == "private" %}
             proven = "served" + (", and refused without its signature" if unsigned_url else "")
+{%- else %}
+            proven = "served"
+{%- endif %}
         self.stdout.write(
             self.style.SUCCESS(
                 f"Storage {alias!r} works: written, read back and deleted; its URL {proven}."
@@ -171,7 +206,11 @@ class Command(BaseCommand):
         return data, f"{len(data)} bytes, as written"
 
     def url(self, name):
+{%- if cookiecutter.media_access == "private" %}
         """The URL pages link, and that URL without its signature (None when unsigned)."""
+{%- else %}
+        """The URL pages link."""
+{%- endif %}
         if isinstance(self.storage, HashedFilesMixin):
             # Static files (--storage staticfiles): their url() looks a name up in the
             # manifest of hashed names, which has no probe; the URL of the name itself.
@@ -179,20 +218,31 @@ class Command(BaseCommand):
         else:
             url = self.storage.url(name)
 {%- if cookiecutter.media_access == "private" %}
-        if isinstance(self.storage, FileSystemStorage) and getattr(self.storage, "private", False):
+        private = isinstance(self.storage, abilities.PrivateMedia) and self.storage.private
+        if isinstance(self.storage, FileSystemStorage) and private:
             # Private media on local disk: the site sends a file only through a link that
             # checks who may read it (mediafiles/access.py); the folder's URL must answer
             # nothing, as an unsigned URL must not.
             return (None, url), f"{url} (private: sent only through the site's links)"
-{%- endif %}
+{%- if cookiecutter.__family == "filesystem" %}
+        return (url, None), shown(url)
+{%- else %}
         # A storage that signs its URLs says how to take the signature off.
-        strip = getattr(self.storage, "unsigned_url", None)
-        unsigned_url = strip(url) if strip is not None else None
+        unsigned_url = None
+        if isinstance(self.storage, abilities.SignsURLs):
+            unsigned_url = self.storage.unsigned_url(url)
         if unsigned_url == url:
             unsigned_url = None
         return (url, unsigned_url), shown(url) + (" (signed)" if unsigned_url else "")
-
+{%- endif %}
+{%- else %}
+        return url, shown(url)
+{%- endif %}
+{% if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" %}
     def fetch(self, url, unsigned_url, probe):
+{%- else %}
+    def fetch(self, url, probe):
+{%- endif %}
         """GET the URL without credentials: 200 with the probe's bytes."""
 {%- if cookiecutter.media_access == "private" %}
         if url is None:
@@ -208,11 +258,13 @@ class Command(BaseCommand):
                 f"URL not served: {shown(address)} answered 200 with {len(body)} other bytes, "
                 f"not the {len(probe)} bytes written"
             )
+{%- if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" %}
         if status in (401, 403) and unsigned_url:
             raise StepFailed(
                 f"signed URL refused: {shown(address)} answered {status}: the service does not "
                 "accept the signatures this project makes (signing key, clock)"
             )
+{%- endif %}
         if status in (401, 403):
             raise StepFailed(
                 self.with_fix(
@@ -222,6 +274,7 @@ class Command(BaseCommand):
                 )
             )
         raise StepFailed(self.with_fix("URL not served", f"{shown(address)} answered {status}"))
+{%- if cookiecutter.media_access == "private" %}
 
     def fetch_unsigned(self, unsigned_url):
         """GET the URL without its signature: it must be refused."""
@@ -241,19 +294,23 @@ class Command(BaseCommand):
             f"unsigned URL not refused: {shown(address)} answered {status}, "
             f"not one of {', '.join(map(str, sorted(REFUSED)))}"
         )
+{%- endif %}
 
     def delete(self, name):
         self.storage.delete(name)
         return None, ""
 
     def gone(self, name):
+{%- if cookiecutter.__family == "cloudinary" or (cookiecutter.static_storage == "bucket" and cookiecutter.__family in ("gcs", "azure")) %}
         # A storage whose exists() answers without asking the service offers confirm_deleted().
-        confirm_deleted = getattr(self.storage, "confirm_deleted", None)
-        if confirm_deleted is not None:
-            still_there = not confirm_deleted(name)
+        if isinstance(self.storage, abilities.ConfirmsDeletion):
+            still_there = not self.storage.confirm_deleted(name)
         else:
             still_there = self.storage.exists(name)
         if still_there:
+{%- else %}
+        if self.storage.exists(name):
+{%- endif %}
             raise StepFailed(f"not deleted: {name} is still there after delete()")
         return None, ""
 
@@ -301,13 +358,15 @@ class Command(BaseCommand):
         """One line that names what is wrong: the storage's own diagnosis when it has one."""
         if isinstance(error, StepFailed):
             return one_line(error)
-        diagnose = getattr(self.storage, "diagnose", None)
-        cause = diagnose(error) if diagnose is not None else None
+        cause = None
+        if isinstance(self.storage, abilities.Diagnoses):
+            cause = self.storage.diagnose(error)
         return one_line(cause or f"{type(error).__name__}: {error}")
 
     def with_fix(self, kind, detail):
         """`kind: detail`, with what the storage suggests doing about it (its url_fixes)."""
-        fix = getattr(self.storage, "url_fixes", {}).get(kind)
+        fixes = self.storage.url_fixes if isinstance(self.storage, abilities.SuggestsFixes) else {}
+        fix = fixes.get(kind)
         return f"{kind}: {detail}" + (f"; {fix}" if fix else "")
 
     def absolute(self, url):
