@@ -48,7 +48,7 @@ STORAGE_TIMEOUT = datetime.timedelta(seconds=10)
 @dataclasses.dataclass
 class Storage(health_check.Storage):
     """Write, read back and delete a probe file in a STORAGES alias.
-{% if cookiecutter.__family == "cloudinary" %}
+{% if "ConfirmsDeletion" in cookiecutter.__media_abilities %}
     Unlike django-health-check's Storage it does not rely on `exists()`, which a
     storage whose names are all unique may answer without asking the service: it
     confirms the deletion the way `manage.py storage_check` does, with the
@@ -92,7 +92,7 @@ class Storage(health_check.Storage):
 
     def delete(self, name):
         self.storage.delete(name)
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ConfirmsDeletion" in cookiecutter.__media_abilities %}
         if isinstance(self.storage, abilities.ConfirmsDeletion):
             gone = self.storage.confirm_deleted(name)
         else:

@@ -155,7 +155,7 @@ class SignsURLs(Protocol):
 
     def unsigned_url(self, url: str) -> str: ...
 {%- endif %}
-{%- if cookiecutter.__family == "s3" %}
+{%- if "StreamsUploads" in cookiecutter.__media_abilities %}
 
 
 # Uploads streamed to the bucket while the request arrives (mediafiles/streaming.py).
@@ -177,30 +177,41 @@ class StreamsUploads(Protocol):
 
     def start_multipart(self, name: str, content_type: str): ...
 {%- endif %}
-{%- if cookiecutter.__family == "cloudinary" or (cookiecutter.static_storage == "bucket" and cookiecutter.__family in ("gcs", "azure")) %}
+{%- if "ConfirmsDeletion" in cookiecutter.__abilities %}
 
 
 @runtime_checkable
 class ConfirmsDeletion(Protocol):
+{%- if "ConfirmsDeletion" in cookiecutter.__media_abilities %}
     """confirm_deleted(name): whether the service no longer holds the file, where
-    exists() answers without asking it{% if cookiecutter.__family == "cloudinary" %} (Cloudinary's storage){% else %} (the static files' storage, from its listing){% endif %}.
-    Asked by manage.py storage_check{% if cookiecutter.__family == "cloudinary" %} and /healthz/deep{% endif %} after deleting their probe."""
+    exists() answers without asking it (the media storage). Asked by manage.py
+    storage_check and /healthz/deep after deleting their probe."""
+{%- else %}
+    """confirm_deleted(name): whether the service no longer holds the file, where
+    exists() answers without asking it (the static files' storage, from its
+    listing). Asked by manage.py storage_check after deleting its probe."""
+{%- endif %}
 
     def confirm_deleted(self, name: str) -> bool: ...
 {%- endif %}
-{%- if cookiecutter.__family == "cloudinary" %}
-
-
-# What only Cloudinary's storage (mediafiles/backends.py) does.
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
 
 
 @runtime_checkable
 class ResizesByURL(Protocol):
+{%- if cookiecutter.media_access == "private" %}
     """resized_url(name, width, height): the URL of the image fitted in the box,
     resized by the service itself, so no thumbnail is stored. Asked by
-    mediafiles/images.py{% if cookiecutter.media_access == "private" %} and mediafiles/access.py{% endif %}."""
+    mediafiles/images.py and mediafiles/access.py."""
+{%- else %}
+    """resized_url(name, width, height): the URL of the image fitted in the box,
+    resized by the service itself, so no thumbnail is stored. Asked by
+    mediafiles/images.py."""
+{%- endif %}
 
     def resized_url(self, name: str, width: int, height: int) -> str: ...
+{%- endif %}
+{%- if "RefusesCopies" in cookiecutter.__media_abilities %}
 
 
 @runtime_checkable
@@ -209,7 +220,8 @@ class RefusesCopies(Protocol):
     storage, which it says instead of copying."""
 
     copy_refused: str
-{%- if cookiecutter.media_access == "private" %}
+{%- endif %}
+{%- if "Relays" in cookiecutter.__media_abilities and cookiecutter.media_access == "private" %}
 
 
 @runtime_checkable
@@ -219,5 +231,4 @@ class Relays(Protocol):
     would be valid for good). Asked by mediafiles/access.py instead of a redirect."""
 
     def relayed(self, url: str): ...
-{%- endif %}
 {%- endif %}

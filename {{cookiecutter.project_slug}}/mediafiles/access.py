@@ -15,7 +15,7 @@ FieldFile for its url). That link checks the rule below on every request:
   exist, so walking primary keys tells nothing;
 - a user it allows is redirected to a signed URL that lives for the storage's
   signed-URL lifetime (60 seconds unless the environment says otherwise), in a
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "Relays" in cookiecutter.__media_abilities %}
   response no cache may keep; on local disk, and from a storage whose signed
   URLs never expire (abilities.Relays), the site sends the file itself.
 {%- else %}
@@ -179,7 +179,7 @@ def readable_file(request, app_label, model_name, pk, field_name):
     return field_file
 
 
-{% if cookiecutter.__family == "cloudinary" -%}
+{% if "Relays" in cookiecutter.__media_abilities -%}
 def handed_out(request, storage, name, url=None):
     """The response that gives an allowed user the stored file `name` (or the
     storage's URL `url` of it, e.g. a resized image)."""
@@ -212,7 +212,7 @@ def media_file(request, app_label, model_name, pk, field_name):
 def thumbnail_handed_out(request, field_file, size):
     """The response that gives an allowed user an image's thumbnail in this size."""
     storage, name = field_file.storage, field_file.name
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
     if images.resizes_by_url(storage):
         box = settings.THUMBNAIL_SIZES[size]
         return handed_out(request, storage, name, storage.resized_url(name, *box))

@@ -143,7 +143,11 @@ def store(instance, field, file):
 {%- endif %}
     if processes_images(field):
         try:
-            prepared = images.prepare(content{{ ", storage" if cookiecutter.__family == "cloudinary" }})
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
+            prepared = images.prepare(content, storage)
+{%- else %}
+            prepared = images.prepare(content)
+{%- endif %}
         except images.ImageRefused as error:
             raise FileRefused(field.name, str(error)) from error
         content = prepared.original

@@ -17,7 +17,7 @@
   (mediafiles/storage.py), so no row has to remember it, and a page gets the URL
   from storage.url(), which asks the storage nothing. The box is part of the
   name: after a change of THUMBNAIL_SIZES, the old thumbnails are no longer used.
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
 - A storage that resizes images itself from their URL (abilities.ResizesByURL:
   `resized_url(name, width, height)`) gets no stored copies: the URL asks the
   storage for the image fitted in the box.
@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image, ImageOps, UnidentifiedImageError
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
 
 from . import abilities
 {%- endif %}
@@ -68,7 +68,7 @@ class ImageRefused(ValueError):
 @dataclass
 class Prepared:
     """An image ready to store: its original without metadata, and its thumbnails
-    as {size: WebP bytes{% if cookiecutter.__family == "cloudinary" %}, or None where the storage resizes by URL{% endif %}}."""
+    as {size: WebP bytes{% if "ResizesByURL" in cookiecutter.__media_abilities %}, or None where the storage resizes by URL{% endif %}}."""
 
     original: ContentFile
     thumbnails: dict
@@ -189,7 +189,7 @@ def encode_thumbnail(image, box):
         icc_profile=image.info.get("icc_profile"),
     )
     return output.getvalue()
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
 
 
 def resizes_by_url(storage):
@@ -197,7 +197,7 @@ def resizes_by_url(storage):
 {%- endif %}
 
 
-{% if cookiecutter.__family == "cloudinary" -%}
+{% if "ResizesByURL" in cookiecutter.__media_abilities -%}
 def prepare(file, storage, sizes=None, original=True):
 {%- else -%}
 def prepare(file, sizes=None, original=True):
@@ -214,7 +214,7 @@ def prepare(file, sizes=None, original=True):
         image = upright(source)
         if original and data is None:
             data = encode_original(image)
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
         thumbnails = {
             size: None
             if resizes_by_url(storage)
@@ -255,7 +255,7 @@ def store_thumbnails(storage, image_name, prepared):
     stored = []
     try:
         for size, data in prepared.thumbnails.items():
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
             if data is None:
                 continue
 {%- endif %}
@@ -287,7 +287,7 @@ def stored_thumbnails(storage, image_name):
     return [f"{folder}/{posixpath.basename(name)}" for name in files]
 
 
-{% if cookiecutter.__family == "cloudinary" -%}
+{% if "ResizesByURL" in cookiecutter.__media_abilities -%}
 def delete_thumbnails(storage, image_name):
     """Delete every thumbnail of an image that is gone (a storage that resizes by URL has none)."""
     if not resizes_by_url(storage):
@@ -306,7 +306,7 @@ def rebuild(field_file, sizes=None):
     those named), replacing those there; thumbnails of sizes no longer in
     THUMBNAIL_SIZES are deleted."""
     storage, image_name = field_file.storage, field_file.name
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
     if resizes_by_url(storage):
         return []
     with storage.open(image_name) as original:
@@ -324,7 +324,7 @@ def rebuild(field_file, sizes=None):
 
 
 def in_storage(field_file, size):
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
     """Whether the image's thumbnail in this size is in the storage (one request to
     the storage; none for a storage that resizes by URL)."""
     if resizes_by_url(field_file.storage):
@@ -348,7 +348,7 @@ def thumbnail(field_file, size):
         return None
     row, meta = field_file.instance, field_file.instance._meta
     args = [meta.app_label, meta.model_name, row.pk, field_file.field.name, size]
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
     storage, box = field_file.storage, settings.THUMBNAIL_SIZES[size]
     fallback = None if resizes_by_url(storage) else reverse("thumbnail", args=args)
 {%- else %}
@@ -360,7 +360,7 @@ def thumbnail(field_file, size):
         # A private image: the site's link, which checks who may see it (mediafiles/access.py).
         return {"url": field_file.link(size), "fallback": fallback}
 {%- endif %}
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
     if resizes_by_url(storage):
         return {"url": storage.resized_url(field_file.name, *box), "fallback": None}
     return {"url": storage.url(thumbnail_name(field_file.name, size)), "fallback": fallback}

@@ -25,49 +25,14 @@ MEDIA = set()
 {%- endif %}
 LOCAL_DISK = {"Copyable", "WritesExact", "RemovesLeftovers"}
 EXPLAINS = {"Diagnoses", "RecognizesMisconfiguration", "SuggestsFixes"}
-{%- if cookiecutter.__family in ("s3", "gcs", "azure") %}
-BUCKET = {
-    "Copyable",
-    "WritesExact",
-    "Diagnoses",
-    "RecognizesMisconfiguration",
-    "SuggestsFixes",
-{%- if cookiecutter.media_access == "private" %}
-    "SignsURLs",
-{%- endif %}
-}
-{%- elif cookiecutter.__family == "cloudinary" %}
-CLOUDINARY = {
-    "Diagnoses",
-    "RecognizesMisconfiguration",
-    "ConfirmsDeletion",
-    "RefusesCopies",
-    "ResizesByURL",
-{%- if cookiecutter.media_access == "private" %}
-    "Relays",
-    "SignsURLs",
-{%- else %}
-    "SuggestsFixes",
-{%- endif %}
-}
-{%- endif %}
+{% include "providers/" ~ cookiecutter.__family ~ "/test_abilities.py" ignore missing %}
 # What each storage class of the settings can do beyond Django's Storage.
 EXPECTED = {
     "mediafiles.storage.MemoryMediaStorage": MEDIA | {"WritesExact"},
     "mediafiles.storage.LocalFiles": LOCAL_DISK,
     "mediafiles.local.LocalMediaStorage": MEDIA | LOCAL_DISK | EXPLAINS,
-{%- if cookiecutter.__family == "s3" %}
-    "mediafiles.backends.MediaStorage": MEDIA | BUCKET | {"StreamsUploads"},
-{%- elif cookiecutter.__family in ("gcs", "azure") %}
-    "mediafiles.backends.MediaStorage": MEDIA | BUCKET,
-{%- elif cookiecutter.__family == "cloudinary" %}
-    "mediafiles.backends.CloudinaryStorage": MEDIA | CLOUDINARY,
-{%- endif %}
-{%- if cookiecutter.static_storage == "bucket" and cookiecutter.__family == "s3" %}
-    "mediafiles.backends.StaticStorage": set(),
-{%- elif cookiecutter.static_storage == "bucket" %}
-    # exists() answers from the listing of collectstatic (ListedStatic).
-    "mediafiles.backends.StaticStorage": {"ConfirmsDeletion"},
+{%- if cookiecutter.__family != "filesystem" %}
+    **BACKENDS,
 {%- endif %}
 }
 

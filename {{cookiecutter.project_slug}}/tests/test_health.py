@@ -152,7 +152,7 @@ def test_a_probe_that_stays_after_delete_fails_the_check(client, token, monkeypa
     message = response.json()[STORAGE]
     assert message.startswith("Unavailable: the probe health-check/"), message
     assert message.endswith("/probe.txt is still there after delete()"), message
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ConfirmsDeletion" in cookiecutter.__media_abilities %}
 
 
 def test_the_deletion_is_confirmed_by_the_storage_when_it_can_tell(client, token, monkeypatch):

@@ -102,7 +102,7 @@ class CountingStorage(MemoryMediaStorage):
     def listdir(self, path):
         self.calls.append(("listdir", path))
         return super().listdir(path)
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
 
 
 class ResizingStorage(CountingStorage):
@@ -338,7 +338,7 @@ def test_rebuild_thumbnails_makes_the_missing_and_then_every_one(admin_client, s
     assert default_storage.exists(kept["admin"])
     _, image = stored_image(thumbnails_of(kept_upload)["list"])
     assert image.size == (75, 100)
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
 
 
 def test_a_storage_that_resizes_by_url_stores_no_copies(client, admin_client, settings):

@@ -23,7 +23,7 @@
 The storage classes contribute what only they know (mediafiles/abilities.py;
 mediafiles/storage.py has local disk's): list_sizes(), open_stream(name) and
 write_exact(name, stream, size) (abilities.Copyable)
-{%- if cookiecutter.__family == "cloudinary" %}, and `copy_refused` for a
+{%- if "RefusesCopies" in cookiecutter.__media_abilities %}, and `copy_refused` for a
 storage that cannot be copied (why)
 {%- endif %}.
 """
@@ -277,7 +277,7 @@ class Command(BaseCommand):
 
     def copyable(self, spec, side):
         storage = resolve(spec)
-{%- if cookiecutter.__family == "cloudinary" %}
+{%- if "RefusesCopies" in cookiecutter.__media_abilities %}
         if isinstance(storage, abilities.RefusesCopies):
             raise CommandError(
                 f"--{side} {spec}: cannot copy media to or from it: {storage.copy_refused}."

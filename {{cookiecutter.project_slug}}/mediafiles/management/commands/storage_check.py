@@ -40,7 +40,7 @@ class contributes what only it knows (mediafiles/abilities.py):
 - `unsigned_url(url)`: a signed URL without its signature;
 {%- endif %}
 - `url_fixes`: what to do when a URL is not answered as it should be
-{%- if cookiecutter.__family == "cloudinary" or (cookiecutter.static_storage == "bucket" and cookiecutter.__family in ("gcs", "azure")) %};
+{%- if "ConfirmsDeletion" in cookiecutter.__abilities %};
 - `confirm_deleted(name)`: whether a file is gone, where `exists()` cannot tell.
 {%- else %}.
 {%- endif %}
@@ -301,7 +301,7 @@ class Command(BaseCommand):
         return None, ""
 
     def gone(self, name):
-{%- if cookiecutter.__family == "cloudinary" or (cookiecutter.static_storage == "bucket" and cookiecutter.__family in ("gcs", "azure")) %}
+{%- if "ConfirmsDeletion" in cookiecutter.__abilities %}
         # A storage whose exists() answers without asking the service offers confirm_deleted().
         if isinstance(self.storage, abilities.ConfirmsDeletion):
             still_there = not self.storage.confirm_deleted(name)
