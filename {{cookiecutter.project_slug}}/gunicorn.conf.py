@@ -1,8 +1,4 @@
-"""gunicorn settings, read from this file by default
-{%- if cookiecutter.use_heroku and cookiecutter.use_docker %} (Procfile, Dockerfile)
-{%- elif cookiecutter.use_heroku %} (Procfile)
-{%- elif cookiecutter.use_docker %} (Dockerfile)
-{%- endif %}.
+"""gunicorn settings, which gunicorn reads from this file wherever it is started.
 
 gunicorn itself binds to $PORT and sizes its worker pool from $WEB_CONCURRENCY.
 """

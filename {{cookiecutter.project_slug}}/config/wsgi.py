@@ -1,8 +1,4 @@
-"""WSGI entry point, used by gunicorn
-{%- if cookiecutter.use_heroku and cookiecutter.use_docker %} (see the Procfile and Dockerfile)
-{%- elif cookiecutter.use_heroku %} (see the Procfile)
-{%- elif cookiecutter.use_docker %} (see the Dockerfile)
-{%- endif %}."""
+"""WSGI entry point, used by gunicorn (gunicorn.conf.py)."""
 
 import os
 

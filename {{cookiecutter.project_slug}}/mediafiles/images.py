@@ -67,8 +67,13 @@ class ImageRefused(ValueError):
 
 @dataclass
 class Prepared:
+{%- if "ResizesByURL" in cookiecutter.__media_abilities %}
     """An image ready to store: its original without metadata, and its thumbnails
-    as {size: WebP bytes{% if "ResizesByURL" in cookiecutter.__media_abilities %}, or None where the storage resizes by URL{% endif %}}."""
+    as {size: WebP bytes, or None where the storage resizes by URL}."""
+{%- else %}
+    """An image ready to store: its original without metadata, and its thumbnails
+    as {size: WebP bytes}."""
+{%- endif %}
 
     original: ContentFile
     thumbnails: dict

@@ -116,8 +116,10 @@ def private_file_response(request, storage, name):
 
 
 # Django serves the media folder itself when DEBUG is on, or when asked to
-# (SERVE_MEDIA{% if cookiecutter.use_docker %}, as compose.yaml does{% endif %}); a CDN or a web server in front is better
-# for real traffic.
+# (SERVE_MEDIA); a CDN or a web server in front is better for real traffic.
+{%- if cookiecutter.use_docker %}
+# compose.yaml sets SERVE_MEDIA.
+{%- endif %}
 urlpatterns = []
 media = storages["default"]
 if settings.SERVE_MEDIA and isinstance(media, FileSystemStorage) and media.base_url != "/":

@@ -45,6 +45,10 @@ def configured_backends():
     ]
 
 
+def dotted(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def project_storages():
     """Every storage class this project defines, once its modules are imported."""
     import mediafiles.local  # noqa: F401
@@ -58,10 +62,6 @@ def project_storages():
         if cls.__module__.startswith("mediafiles."):
             found.append(cls)
     return sorted(set(found), key=dotted)
-
-
-def dotted(cls):
-    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def declared(cls):

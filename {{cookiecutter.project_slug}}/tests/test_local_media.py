@@ -31,7 +31,11 @@ def media_on_local_disk(settings, tmp_path):
 
 @pytest.fixture
 def serve_media(settings):
-    """Reload the URLconf with SERVE_MEDIA on{% if cookiecutter.use_docker %}, as compose.yaml runs it{% endif %}."""
+{%- if cookiecutter.use_docker %}
+    """Reload the URLconf with SERVE_MEDIA on, as compose.yaml runs it."""
+{%- else %}
+    """Reload the URLconf with SERVE_MEDIA on."""
+{%- endif %}
 
     def reload_urls():
         importlib.reload(local_media)

@@ -7,7 +7,10 @@ A large upload goes up in parts; when it is cut (an outage, a killed worker) the
 parts already sent stay in the bucket, invisible and billed, until something
 aborts them. The rule makes the service abort any upload left incomplete for a
 day. AWS S3, DigitalOcean Spaces, Cloudflare R2, MinIO and SeaweedFS accept it;
-run this once per bucket{% if cookiecutter.use_docker %} (compose.yaml runs it at every start){% endif %}.
+run this once per bucket.
+{%- if cookiecutter.use_docker %}
+compose.yaml runs it at every start.
+{%- endif %}
 """
 
 from django.core.files.storage import FileSystemStorage, storages

@@ -22,10 +22,10 @@
 
 The storage classes contribute what only they know (mediafiles/abilities.py;
 mediafiles/storage.py has local disk's): list_sizes(), open_stream(name) and
-write_exact(name, stream, size) (abilities.Copyable)
-{%- if "RefusesCopies" in cookiecutter.__media_abilities %}, and `copy_refused` for a
-storage that cannot be copied (why)
-{%- endif %}.
+write_exact(name, stream, size) (abilities.Copyable).
+{%- if "RefusesCopies" in cookiecutter.__media_abilities %}
+A storage that cannot be copied says why in `copy_refused` (abilities.RefusesCopies).
+{%- endif %}
 """
 
 import os

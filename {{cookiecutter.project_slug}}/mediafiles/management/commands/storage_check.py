@@ -39,10 +39,9 @@ class contributes what only it knows (mediafiles/abilities.py):
 {%- if cookiecutter.media_access == "private" and cookiecutter.__family != "filesystem" %}
 - `unsigned_url(url)`: a signed URL without its signature;
 {%- endif %}
-- `url_fixes`: what to do when a URL is not answered as it should be
-{%- if "ConfirmsDeletion" in cookiecutter.__abilities %};
+- `url_fixes`: what to do when a URL is not answered as it should be.
+{%- if "ConfirmsDeletion" in cookiecutter.__abilities %}
 - `confirm_deleted(name)`: whether a file is gone, where `exists()` cannot tell.
-{%- else %}.
 {%- endif %}
 """
 
