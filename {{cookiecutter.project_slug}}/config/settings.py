@@ -142,8 +142,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 {% include "providers/" ~ cookiecutter.__family ~ "/settings.py" %}
 
 # Media on local disk: Django serves them when DEBUG is on, or when asked to
-# (SERVE_MEDIA, as compose.yaml does), and a Heroku release refuses them
-# (mediafiles/local.py).
+# (SERVE_MEDIA), and a Heroku release refuses them (mediafiles/local.py).
 if is_local(STORAGES["default"]):
     MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
     MEDIA_URL = STORAGES["default"]["OPTIONS"]["base_url"]

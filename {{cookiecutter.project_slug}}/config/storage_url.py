@@ -87,6 +87,8 @@ class StorageURL:
             raise self.error(f"the option {name!r} must be one of {', '.join(choices)}")
         return value
 
+{%- if "emulator" in cookiecutter._families[cookiecutter.__family] %}
+
     def endpoint(self, name="endpoint", default=None):
         """An http(s) URL option, without a trailing slash."""
         value = self.option(name, default)
@@ -96,6 +98,7 @@ class StorageURL:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise self.error(f"the option {name!r} must be an http:// or https:// URL")
         return value.rstrip("/")
+{%- endif %}
 
     def finish(self):
         if self.options:

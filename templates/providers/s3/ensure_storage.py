@@ -1,6 +1,6 @@
 """Prepare the storage for this project: give the media bucket the rule that
 cleans up abandoned multipart uploads. The bucket itself is not created here: the
-service's console or the infrastructure's configuration makes it (compose.yaml's
+service's console or the infrastructure's configuration makes it (a local
 emulator, at its start).
 
 A large upload goes up in parts; when it is cut (an outage, a killed worker) the
