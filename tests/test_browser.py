@@ -206,6 +206,9 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
         assert CHANGE_PAGE.search(urllib.parse.urlsplit(page.url).path), (page.url, errors)
         expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
         change_page = page.url
+        # The preview thumbnail loads lazily (through the site's link where media are
+        # private): leaving a page before its images have loaded would abort them.
+        page.wait_for_function(IMAGES_LOADED)
         (row,) = rows(site.env)
         assert row["file"].endswith(".txt") and "東京" in row["file"], row
         screenshot(page, f"{adapter.id}-change")
@@ -216,8 +219,6 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
         stored_image = adapter.media_objects()[row["image"]]
         for field, data in (("file", TEXT), ("image", stored_image)):
             page.goto(change_page)
-            # The preview thumbnail loads lazily (through the site's link where media
-            # are private): leaving before it has loaded would abort it.
             page.wait_for_function(IMAGES_LOADED)
             link = page.locator(f".field-{field} p.file-upload a")
             expect(link).to_have_text(row[field])
@@ -250,6 +251,7 @@ def test_upload_in_the_admin_then_open_it_from_its_links(site, adapter, browser)
                 # The site serves media as sandboxed documents (an opaque origin that
                 # may fetch nothing): fetch from the site's own page instead.
                 page.go_back()
+                page.wait_for_function(IMAGES_LOADED)
             status, body = page.evaluate(FETCH, opened)
             assert (status, bytes(body)) == (200, data), field
 
