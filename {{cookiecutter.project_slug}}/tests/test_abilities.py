@@ -25,7 +25,9 @@ MEDIA = set()
 {%- endif %}
 LOCAL_DISK = {"Copyable", "WritesExact", "RemovesLeftovers"}
 EXPLAINS = {"Diagnoses", "RecognizesMisconfiguration", "SuggestsFixes"}
-{% include "providers/" ~ cookiecutter.__family ~ "/test_abilities.py" ignore missing %}
+{% if cookiecutter.__family != "filesystem" -%}
+{% include ["providers/" ~ cookiecutter.__family ~ "/test_abilities.py", "common/test_abilities.py"] -%}
+{% endif %}
 # What each storage class of the settings can do beyond Django's Storage.
 EXPECTED = {
     "mediafiles.storage.MemoryMediaStorage": MEDIA | {"WritesExact"},
