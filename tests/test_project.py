@@ -80,9 +80,8 @@ def test_its_own_test_suite_passes(projects, answers, database, request):
         env["DATABASE_URL"] = databases.new()
         # pytest-django then keeps its test database: proof that the tests ran there.
         options.append("--reuse-db")
-        # tests/test_settings.py imports the settings in subprocesses whose environment
-        # it builds itself, without DATABASE_URL: a second run would repeat the first
-        # (and it is most of the suite's time).
+        # tests/test_settings.py reads the settings under environments it builds
+        # itself, without DATABASE_URL: a second run would repeat the first.
         options.append("--ignore=tests/test_settings.py")
 
     result = project.run("pytest", "-q", "-p", "no:cacheprovider", *options, env=env)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.storage_url import BASE_DIR, storage_from_url
-from tests.test_settings import PRODUCTION, load_settings
+from tests.test_settings import PRODUCTION, start
 
 
 def options(url, **cloud_options):
@@ -77,7 +77,7 @@ def test_the_message_never_shows_a_secret(url):
 
 
 def test_startup_stops_on_an_unusable_storage_url():
-    result = load_settings(**{**PRODUCTION, "MEDIA_STORAGE_URL": "ftp://example.com/media"})
+    result = start(**{**PRODUCTION, "MEDIA_STORAGE_URL": "ftp://example.com/media"})
 
     assert result.returncode != 0
     assert "MEDIA_STORAGE_URL: its scheme ftp: is not one" in result.stderr
