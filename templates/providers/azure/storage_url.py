@@ -13,11 +13,12 @@ def cloud_options(url, static):
         "account_name": url.user,
         "azure_container": container,
         "location": url.path.strip("/"),
-        # Bounded waits: 5 s to connect, 15 s without a byte, one retry, so a frozen
-        # service gives the upload form its error well within gunicorn's timeout.
+        # Bounded waits: 5 s to connect, 5 s without a byte, one retry, so a frozen
+        # service gives the upload form its error before a platform's router gives
+        # up on the request (Heroku's, after 30 s).
         "client_options": {
             "connection_timeout": 5,
-            "read_timeout": 15,
+            "read_timeout": 5,
             "retry_total": 1,
             "initial_backoff": 1,
             "increment_base": 2,

@@ -36,10 +36,11 @@ from mediafiles.storage import (
     media_type,
 )
 
-# Bounded waits: 5 s to connect, 15 s without a byte, retries for 20 s at most.
-# A frozen service gives the upload form its error well within gunicorn's timeout.
-TIMEOUT = (5, 15)
-RETRY = DEFAULT_RETRY.with_timeout(20)
+# Bounded waits: 5 s to connect, 5 s without a byte, retries for 10 s at most. A
+# frozen service gives the upload form its error before a platform's router gives
+# up on the request (Heroku's, after 30 s).
+TIMEOUT = (5, 5)
+RETRY = DEFAULT_RETRY.with_timeout(10)
 # Uploads larger than this are resumable, in chunks of this size (a multiple of 256 KiB).
 COPY_CHUNK_SIZE = 8 * 1024 * 1024
 

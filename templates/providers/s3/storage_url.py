@@ -49,9 +49,9 @@ def cloud_options(url, static):
         "endpoint_url": endpoint,
         "access_key": url.user,
         "secret_key": url.password,
-        # s3v4 signatures and bounded waits: 5 s to connect, 15 s without a byte,
-        # one retry, so a frozen service gives the upload form its error well
-        # within gunicorn's timeout.
+        # s3v4 signatures and bounded waits: 5 s to connect, 5 s without a byte,
+        # one retry, so a frozen service gives the upload form its error before a
+        # platform's router gives up on the request (Heroku's, after 30 s).
         "client_config": Config(
             signature_version="s3v4",
             s3={"addressing_style": addressing_style},
@@ -64,7 +64,7 @@ def cloud_options(url, static):
             response_checksum_validation="when_required",
 {%- endif %}
             connect_timeout=5,
-            read_timeout=15,
+            read_timeout=5,
             retries={"mode": "standard", "max_attempts": 2},
         ),
         "transfer_config": TRANSFER_CONFIG,

@@ -32,7 +32,7 @@ class GcsAdapter(Adapter):
     local_env_lines = {"gcs": f"gs://media/media?endpoint={EMULATOR['endpoint']}"}
     compose_emulator = True
     listed_static = True
-    # The Google client retries a refused connection for 20 s.
+    # The Google client retries a refused connection for 10 s.
     retries_refused_connections = True
     wrong_credentials = Lacks(
         "fake-gcs-server checks no credentials (the Google client is anonymous with "
